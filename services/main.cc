@@ -1,0 +1,101 @@
+// baoxue-server: one Baoxue node. See README.md for how to run it.
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "services/server.h"
+#include "storage/localized_status.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:7070",
+          "Address to listen on, host:port. A non-loopback address needs TLS "
+          "or --insecure.");
+ABSL_FLAG(std::string, data_dir, "./data",
+          "The data directory (RocksDB). Created if missing.");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain for TLS.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key for TLS.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle; when set, clients must present a certificate it "
+          "signed (mutual TLS).");
+ABSL_FLAG(bool, insecure, false,
+          "Allow a non-loopback --listen address without TLS.");
+ABSL_FLAG(std::string, log_level, "info",
+          "Least severe messages to print: info, warning or error.");
+ABSL_FLAG(std::string, lang, "zh",
+          "Language of the server's own messages: zh or en.");
+
+namespace {
+
+baoxue::Lang g_lang = baoxue::Lang::kZh;
+
+void Say(absl::string_view zh, absl::string_view en) {
+  std::cerr << (g_lang == baoxue::Lang::kZh ? zh : en) << std::endl;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "baoxue-server: the Baoxue (保学) dropout-control service.\n"
+      "Example: baoxue-server --data_dir=./data --listen=127.0.0.1:7070");
+  absl::ParseCommandLine(argc, argv);
+  g_lang = absl::GetFlag(FLAGS_lang) == "en" ? baoxue::Lang::kEn
+                                             : baoxue::Lang::kZh;
+  std::string level = absl::GetFlag(FLAGS_log_level);
+  if (level != "info" && level != "warning" && level != "error") {
+    Say("--log_level 只能是 info、warning 或 error",
+        "--log_level must be info, warning or error");
+    return 2;
+  }
+
+  // Signals are taken by sigwait below, on this thread, so no other thread
+  // (gRPC's, RocksDB's) is interrupted by them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  baoxue::services::ServerOptions options;
+  options.listen = absl::GetFlag(FLAGS_listen);
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  options.insecure = absl::GetFlag(FLAGS_insecure);
+
+  auto server = baoxue::services::Server::Start(options);
+  if (!server.ok()) {
+    std::string message = baoxue::MessageIn(server.status(), g_lang);
+    Say(absl::StrCat("baoxue-server 无法启动：", message),
+        absl::StrCat("baoxue-server cannot start: ", message));
+    return 1;
+  }
+  std::string address = options.listen.substr(0, options.listen.rfind(':') + 1) +
+                        std::to_string((*server)->port());
+  std::string token_note =
+      (*server)->created_first_account()
+          ? absl::StrCat((*server)->token_file())
+          : absl::StrCat((*server)->token_file(),
+                         g_lang == baoxue::Lang::kZh ? "（首次启动时创建）"
+                                                     : " (created at first start)");
+  Say(absl::StrCat("baoxue-server ", BAOXUE_VERSION, " 已启动：监听 ", address,
+                   "，数据目录 ", options.data_dir, "，教育局管理员令牌在 ",
+                   token_note),
+      absl::StrCat("baoxue-server ", BAOXUE_VERSION, " started: listening on ",
+                   address, ", data directory ", options.data_dir,
+                   ", bureau admin token in ", token_note));
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  Say("收到停止信号，正在停止……", "stopping on signal...");
+  (*server)->Shutdown();
+  server->reset();
+  Say("baoxue-server 已停止。", "baoxue-server stopped.");
+  return 0;
+}

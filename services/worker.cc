@@ -1,0 +1,157 @@
+#include "services/worker.h"
+
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "storage/keys.h"
+#include "storage/status_macros.h"
+
+namespace baoxue::services {
+namespace {
+
+using storage::Key;
+using storage::KeySpace;
+
+std::string EventsAppliedKey() {
+  return Key(KeySpace::kCounter).Str("events-applied").data();
+}
+
+}  // namespace
+
+Worker::Worker(storage::Database* database, storage::EventLog* log,
+               Options options)
+    : database_(database), log_(log), options_(options) {}
+
+Worker::~Worker() { Stop(); }
+
+absl::Status Worker::Start() {
+  ASSIGN_OR_RETURN(uint64_t offset,
+                   database_->ConsumerOffset(kConsumerName));
+  {
+    absl::MutexLock lock(&mu_);
+    applied_ = offset;
+  }
+  stopping_ = false;
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void Worker::Stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+uint64_t Worker::applied_sequence() const {
+  absl::MutexLock lock(&mu_);
+  return applied_;
+}
+
+absl::Status Worker::last_error() const {
+  absl::MutexLock lock(&mu_);
+  return last_error_;
+}
+
+bool Worker::WaitForApplied(uint64_t sequence, absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  auto reached = [this, sequence]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return applied_ >= sequence;
+  };
+  return mu_.AwaitWithDeadline(absl::Condition(&reached), deadline);
+}
+
+void Worker::Run() {
+  // Back-off after an error, so a failing disk is not hammered; the worker
+  // then retries from its committed offset.
+  absl::Duration backoff = absl::Milliseconds(100);
+  while (!stopping_) {
+    // The wait is bounded only so that Stop() is noticed; a new event wakes
+    // the worker at once.
+    if (!log_->WaitForEventsAfter(applied_sequence(),
+                                  absl::Now() + absl::Milliseconds(200))) {
+      continue;
+    }
+    absl::StatusOr<size_t> applied = ApplyBatch();
+    if (applied.ok()) {
+      backoff = absl::Milliseconds(100);
+      continue;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      last_error_ = applied.status();
+    }
+    absl::SleepFor(backoff);
+    backoff = std::min(backoff * 2, absl::Seconds(5));
+  }
+}
+
+absl::Status Worker::CatchUp() {
+  while (applied_sequence() < log_->LastSequence()) {
+    ASSIGN_OR_RETURN(size_t n, ApplyBatch());
+    if (n == 0) break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Worker::Rebuild() {
+  RETURN_IF_ERROR(database_->ClearFamily(database_->projection()));
+  rocksdb::WriteBatch batch;
+  storage::Database::PutConsumerOffset(&batch, database_->meta(), kConsumerName,
+                                       0);
+  RETURN_IF_ERROR(database_->Write(&batch, /*sync=*/true));
+  {
+    absl::MutexLock lock(&mu_);
+    applied_ = 0;
+  }
+  return CatchUp();
+}
+
+absl::StatusOr<uint64_t> Worker::EventsApplied() const {
+  ASSIGN_OR_RETURN(auto stored,
+                   database_->Get(database_->projection(), EventsAppliedKey()));
+  uint64_t count = 0;
+  if (stored.has_value()) storage::DecodeFixed64(*stored, &count);
+  return count;
+}
+
+absl::StatusOr<size_t> Worker::ApplyBatch() {
+  uint64_t from = applied_sequence() + 1;
+  std::vector<v1::Event> events;
+  RETURN_IF_ERROR(log_->Read(from, options_.batch_size, &events));
+  if (events.empty()) return size_t{0};
+
+  storage::ModelTxn projection(database_, database_->projection());
+  storage::ModelTxn mirror(database_, database_->projection(), MirrorPrefix());
+  ASSIGN_OR_RETURN(auto counted, projection.Get(EventsAppliedKey()));
+  uint64_t count = 0;
+  if (counted.has_value()) storage::DecodeFixed64(*counted, &count);
+  for (const v1::Event& event : events) {
+    RETURN_IF_ERROR(ApplyEvent(event, &projection, &mirror));
+  }
+  projection.Put(EventsAppliedKey(), storage::EncodeFixed64(count + events.size()));
+
+  rocksdb::WriteBatch batch;
+  projection.WriteTo(&batch);
+  mirror.WriteTo(&batch);
+  uint64_t last = events.back().sequence();
+  storage::Database::PutConsumerOffset(&batch, database_->meta(), kConsumerName,
+                                       last);
+  RETURN_IF_ERROR(database_->Write(&batch, /*sync=*/false));
+  absl::MutexLock lock(&mu_);
+  applied_ = last;
+  last_error_ = absl::OkStatus();
+  return events.size();
+}
+
+absl::Status Worker::ApplyEvent(const v1::Event& event,
+                                storage::ModelTxn* projection,
+                                storage::ModelTxn* mirror) {
+  RETURN_IF_ERROR(model_applier_.Apply(event, mirror));
+  if (!event.account_id().empty()) {
+    projection->Put(
+        Key(KeySpace::kAuditByAccount).Str(event.account_id()).U64(event.sequence()),
+        "");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace baoxue::services

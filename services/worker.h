@@ -1,0 +1,88 @@
+// The follow-up worker: tails the event log from its committed offset and
+// maintains every projection (DESIGN §2): its copy of the write model, the
+// audit indexes, counters — and, with the rules, cases and ledgers.
+//
+// Exactly-once: each batch of derived state is written in one WriteBatch
+// together with the worker's offset, so a crash at any moment leaves state
+// and offset agreeing. Projections are a pure function of the log: the
+// worker never reads the wall clock while applying events. Its writes are
+// not synced; after a crash they are re-derived from the synced log.
+//
+// Thread-safe. "*database" and "*log" must outlive the Worker.
+#ifndef BAOXUE_SERVICES_WORKER_H_
+#define BAOXUE_SERVICES_WORKER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "services/rpc.h"
+#include "services/write_model.h"
+#include "storage/database.h"
+#include "storage/event_log.h"
+#include "storage/model_txn.h"
+
+namespace baoxue::services {
+
+class Worker : public AppliedWaiter {
+ public:
+  // The name under which the worker's offset is stored in `meta`.
+  static constexpr char kConsumerName[] = "follow-up-worker";
+
+  struct Options {
+    // Events applied per WriteBatch.
+    size_t batch_size = 512;
+  };
+
+  Worker(storage::Database* database, storage::EventLog* log, Options options);
+  Worker(storage::Database* database, storage::EventLog* log)
+      : Worker(database, log, Options()) {}
+  ~Worker() override;
+
+  // Reads the committed offset and starts the thread.
+  absl::Status Start();
+  // Stops after the batch in progress; the offset stays committed.
+  void Stop();
+
+  // Applies everything in the log now, on the calling thread. For tests,
+  // tools and rebuild; must not run while the thread does.
+  absl::Status CatchUp();
+
+  // Drops every projection and the offset, then replays the log from the
+  // start on the calling thread. Must not run while the thread does.
+  absl::Status Rebuild();
+
+  uint64_t applied_sequence() const;
+  bool WaitForApplied(uint64_t sequence, absl::Time deadline) override;
+  // The last error the worker met (it retries); OK when healthy.
+  absl::Status last_error() const;
+
+  // The number of events applied since the projections were last rebuilt,
+  // as stored in the projection (a check on exactly-once application).
+  absl::StatusOr<uint64_t> EventsApplied() const;
+
+ private:
+  void Run();
+  // Applies the next batch; returns how many events it applied.
+  absl::StatusOr<size_t> ApplyBatch();
+  absl::Status ApplyEvent(const v1::Event& event, storage::ModelTxn* projection,
+                          storage::ModelTxn* mirror);
+
+  storage::Database* const database_;
+  storage::EventLog* const log_;
+  const Options options_;
+  WriteModelApplier model_applier_;
+
+  mutable absl::Mutex mu_;
+  uint64_t applied_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status last_error_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace baoxue::services
+
+#endif  // BAOXUE_SERVICES_WORKER_H_

@@ -1,0 +1,133 @@
+#include "storage/model_txn.h"
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "storage/keys.h"
+#include "storage/status_macros.h"
+
+namespace baoxue::storage {
+
+ModelTxn::ModelTxn(const Database* database,
+                   rocksdb::ColumnFamilyHandle* family, std::string prefix)
+    : database_(database), family_(family), prefix_(std::move(prefix)) {}
+
+ModelTxn::ModelTxn(ModelTxn* parent) : parent_(parent) {}
+
+absl::StatusOr<std::optional<std::string>> ModelTxn::Get(
+    absl::string_view key) const {
+  for (const ModelTxn* t = this; t != nullptr; t = t->parent_) {
+    auto it = t->staged_.find(key);
+    if (it != t->staged_.end()) return it->second;
+    if (t->parent_ == nullptr) {
+      return t->database_->Get(t->family_, absl::StrCat(t->prefix_, key));
+    }
+  }
+  return std::optional<std::string>();  // unreachable: the root has a db
+}
+
+void ModelTxn::Put(absl::string_view key, absl::string_view value) {
+  staged_[std::string(key)] = std::string(value);
+}
+
+void ModelTxn::Delete(absl::string_view key) {
+  staged_[std::string(key)] = std::nullopt;
+}
+
+absl::StatusOr<bool> ModelTxn::GetProto(
+    absl::string_view key, google::protobuf::MessageLite* out) const {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, Get(key));
+  if (!value.has_value()) return false;
+  if (!out->ParseFromString(*value)) {
+    return LocalizedError(
+        absl::StatusCode::kDataLoss, "存储的记录无法解析",
+        absl::StrCat("a stored ", out->GetTypeName(), " record cannot be read"));
+  }
+  return true;
+}
+
+void ModelTxn::PutProto(absl::string_view key,
+                        const google::protobuf::MessageLite& m) {
+  std::string value;
+  {
+    google::protobuf::io::StringOutputStream stream(&value);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    m.SerializeToCodedStream(&out);
+  }
+  Put(key, value);
+}
+
+absl::Status ModelTxn::Scan(
+    absl::string_view prefix,
+    const std::function<bool(absl::string_view, absl::string_view)>& visit,
+    absl::string_view start) const {
+  std::string first(std::max(prefix, start));
+  // Layers from the root (database) up to this transaction; a later layer
+  // overrides an earlier one. Materialising the merged view is fine when
+  // writes are staged: scans in the write path cover small prefixes (one
+  // school's day, one village). A transaction with nothing staged streams.
+  std::vector<const ModelTxn*> chain;
+  for (const ModelTxn* t = this; t != nullptr; t = t->parent_) {
+    chain.push_back(t);
+  }
+  const ModelTxn* root = chain.back();
+  std::map<std::string, std::optional<std::string>, std::less<>> merged;
+  std::string full_prefix = absl::StrCat(root->prefix_, prefix);
+  std::string limit = PrefixSuccessor(full_prefix);
+  rocksdb::ReadOptions options;
+  rocksdb::Slice upper(limit);
+  if (!limit.empty()) options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(
+      root->database_->db()->NewIterator(options, root->family_));
+  bool staged = false;
+  for (const ModelTxn* layer : chain) staged = staged || !layer->staged_.empty();
+  for (it->Seek(absl::StrCat(root->prefix_, first)); it->Valid(); it->Next()) {
+    absl::string_view k(it->key().data(), it->key().size());
+    k.remove_prefix(root->prefix_.size());
+    if (!staged) {
+      // A plain read (the query path): stream without materialising.
+      if (!visit(k, absl::string_view(it->value().data(), it->value().size()))) {
+        return absl::OkStatus();
+      }
+      continue;
+    }
+    merged[std::string(k)] = it->value().ToString();
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "scan"));
+  for (auto layer = chain.rbegin(); layer != chain.rend(); ++layer) {
+    for (auto s = (*layer)->staged_.lower_bound(first);
+         s != (*layer)->staged_.end() &&
+         absl::string_view(s->first).substr(0, prefix.size()) == prefix;
+         ++s) {
+      merged[s->first] = s->second;
+    }
+  }
+  for (const auto& [key, value] : merged) {
+    if (value.has_value() && !visit(key, *value)) break;
+  }
+  return absl::OkStatus();
+}
+
+void ModelTxn::CommitToParent() {
+  assert(parent_ != nullptr);
+  for (auto& [key, value] : staged_) parent_->staged_[key] = std::move(value);
+  staged_.clear();
+}
+
+void ModelTxn::WriteTo(rocksdb::WriteBatch* batch) const {
+  assert(parent_ == nullptr);
+  for (const auto& [key, value] : staged_) {
+    std::string full = absl::StrCat(prefix_, key);
+    if (value.has_value()) {
+      batch->Put(family_, full, *value);
+    } else {
+      batch->Delete(family_, full);
+    }
+  }
+}
+
+}  // namespace baoxue::storage

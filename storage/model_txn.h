@@ -1,0 +1,83 @@
+// ModelTxn stages changes to the records of one column family (optionally
+// under a key prefix) so a command can be validated against the state that
+// includes every earlier command of its group, then either dropped or
+// folded into the group's WriteBatch.
+//
+// Reads see this transaction's own writes, then its parent's, then the
+// database. Nothing reaches the database until WriteTo() is applied by the
+// caller. Not thread-safe: one thread (the sequencer, or the worker) owns a
+// transaction tree. The parent and "*database" must outlive the child.
+#ifndef BAOXUE_STORAGE_MODEL_TXN_H_
+#define BAOXUE_STORAGE_MODEL_TXN_H_
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/message_lite.h"
+#include "rocksdb/write_batch.h"
+#include "storage/database.h"
+#include "storage/localized_status.h"
+
+namespace baoxue::storage {
+
+class ModelTxn {
+ public:
+  // A root transaction over `family`, with every key stored under `prefix`
+  // (the worker keeps its copy of the model under KeySpace::kMirror).
+  ModelTxn(const Database* database, rocksdb::ColumnFamilyHandle* family,
+           std::string prefix = "");
+  // A child: its writes are visible to it and reach `parent` only on
+  // CommitToParent().
+  explicit ModelTxn(ModelTxn* parent);
+
+  ModelTxn(const ModelTxn&) = delete;
+  ModelTxn& operator=(const ModelTxn&) = delete;
+
+  absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) const;
+  void Put(absl::string_view key, absl::string_view value);
+  void Delete(absl::string_view key);
+
+  // Reads a protobuf record; returns false if absent.
+  absl::StatusOr<bool> GetProto(absl::string_view key,
+                                google::protobuf::MessageLite* out) const;
+  // Writes a protobuf record with deterministic serialization, so a rebuild
+  // writes the same bytes as the live system.
+  void PutProto(absl::string_view key, const google::protobuf::MessageLite& m);
+
+  // Visits every live record whose key starts with `prefix` and is not
+  // below `start`, in key order, merging staged writes with the database.
+  // `visit` returns false to stop.
+  absl::Status Scan(
+      absl::string_view prefix,
+      const std::function<bool(absl::string_view key, absl::string_view value)>&
+          visit,
+      absl::string_view start = "") const;
+
+  // Moves this child's writes into its parent.
+  void CommitToParent();
+  // Adds this root's writes to `batch`.
+  void WriteTo(rocksdb::WriteBatch* batch) const;
+  // Forgets staged writes.
+  void Clear() { staged_.clear(); }
+  bool empty() const { return staged_.empty(); }
+
+ private:
+  // nullopt marks a delete.
+  using Staged = std::map<std::string, std::optional<std::string>, std::less<>>;
+
+  const Database* database_ = nullptr;
+  rocksdb::ColumnFamilyHandle* family_ = nullptr;
+  std::string prefix_;
+  ModelTxn* parent_ = nullptr;
+  Staged staged_;
+};
+
+}  // namespace baoxue::storage
+
+#endif  // BAOXUE_STORAGE_MODEL_TXN_H_
