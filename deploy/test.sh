@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Sets up, builds everything, lints the protos with buf and runs every test
+# with ctest. Exits non-zero on any failure. This is what CI runs (.ci/run).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="$ROOT/build"
+JOBS="$(nproc)"
+
+bash "$ROOT/deploy/setup.sh"
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C "$BUILD" -j"$JOBS"
+
+echo "test: buf lint proto/" >&2
+(cd "$ROOT/proto" && "$BUILD/tools/node_modules/.bin/buf" lint)
+
+echo "test: ctest" >&2
+ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" --timeout 120 \
+  --no-tests=error
