@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "storage/localized_status.h"
 
 namespace baoxue::domain {
 namespace {
@@ -40,13 +41,55 @@ absl::string_view WeekdayName(absl::Weekday weekday) {
   return "unknown weekday";
 }
 
+absl::string_view WeekdayNameZh(absl::Weekday weekday) {
+  switch (weekday) {
+    case absl::Weekday::monday:
+      return "星期一";
+    case absl::Weekday::tuesday:
+      return "星期二";
+    case absl::Weekday::wednesday:
+      return "星期三";
+    case absl::Weekday::thursday:
+      return "星期四";
+    case absl::Weekday::friday:
+      return "星期五";
+    case absl::Weekday::saturday:
+      return "星期六";
+    case absl::Weekday::sunday:
+      return "星期日";
+  }
+  return "未知星期";
+}
+
+// "2026-2027 学年", the way a county names the school year starting in 2026.
+std::string SchoolYearZh(int school_year) {
+  return absl::StrCat(school_year, "-", school_year + 1, " 学年");
+}
+
 bool IsWeekend(absl::CivilDay day) {
   const absl::Weekday weekday = absl::GetWeekday(day);
   return weekday == absl::Weekday::saturday || weekday == absl::Weekday::sunday;
 }
 
-absl::Status Invalid(absl::string_view field, absl::string_view sentence) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", sentence));
+// The error shape used across Baoxue (see services/validation.cc):
+// zh "<中文字段名>（<path>）：<说明>", en "<path>: <explanation>".
+absl::Status FieldError(absl::string_view label_zh, absl::string_view path,
+                        absl::string_view zh, absl::string_view en) {
+  return baoxue::InvalidArgumentError(
+      absl::StrCat(label_zh, "（", path, "）：", zh),
+      absl::StrCat(path, ": ", en));
+}
+
+// Chinese names of the CalendarSpec lists and of one entry in them. Entries
+// are numbered from 1 for people ("第 2 个学期"); the path keeps the 0-based
+// index ("terms[1]").
+constexpr absl::string_view kTermsZh = "学期";
+constexpr absl::string_view kHolidaysZh = "节假日";
+constexpr absl::string_view kMakeupDaysZh = "调休上课日";
+constexpr absl::string_view kYearsZh = "各学年校历";
+
+std::string NthZh(size_t index, absl::string_view noun) {
+  return absl::StrCat("第 ", index + 1, " 个", noun);
 }
 
 bool InSomeTerm(const std::vector<Term>& terms, absl::CivilDay day) {
@@ -60,61 +103,84 @@ bool InSomeTerm(const std::vector<Term>& terms, absl::CivilDay day) {
 absl::Status CheckTerms(const CalendarSpec& spec) {
   const std::vector<Term>& terms = spec.terms;
   if (terms.empty() || terms.size() > 3) {
-    return Invalid("terms", absl::StrCat("a school year must have 1 to 3 "
-                                         "terms, got ",
-                                         terms.size()));
+    return FieldError(kTermsZh, "terms",
+                      absl::StrCat("每个学年应有 1 至 3 个学期，实际为 ",
+                                   terms.size(), " 个"),
+                      absl::StrCat("a school year must have 1 to 3 terms, got ",
+                                   terms.size()));
   }
   const absl::CivilDay earliest(spec.school_year, 8, 1);
   const absl::CivilDay latest(spec.school_year + 1, 8, 31);
   for (size_t i = 0; i < terms.size(); ++i) {
     const Term& term = terms[i];
     const std::string field = absl::StrCat("terms[", i, "]");
+    const std::string label = NthZh(i, kTermsZh);
     if (term.name.empty()) {
-      return Invalid(absl::StrCat(field, ".name"), "must not be empty");
+      return FieldError(absl::StrCat(label, "的名称"),
+                        absl::StrCat(field, ".name"), "不能为空",
+                        "must not be empty");
     }
     if (term.start > term.end) {
-      return Invalid(field, absl::StrCat("start ", Show(term.start),
-                                         " is after end ", Show(term.end)));
+      return FieldError(label, field,
+                        absl::StrCat("开始日期 ", Show(term.start),
+                                     " 晚于结束日期 ", Show(term.end)),
+                        absl::StrCat("start ", Show(term.start),
+                                     " is after end ", Show(term.end)));
     }
     if (term.start < earliest) {
-      return Invalid(
-          field, absl::StrCat("start ", Show(term.start), " is before ",
-                              Show(earliest), ", the first day of school year ",
-                              spec.school_year));
+      return FieldError(
+          label, field,
+          absl::StrCat("开始日期 ", Show(term.start), " 早于 ",
+                       SchoolYearZh(spec.school_year), "的第一天 ",
+                       Show(earliest)),
+          absl::StrCat("start ", Show(term.start), " is before ",
+                       Show(earliest), ", the first day of school year ",
+                       spec.school_year));
     }
     if (term.end > latest) {
-      return Invalid(
-          field,
+      return FieldError(
+          label, field,
+          absl::StrCat("结束日期 ", Show(term.end), " 晚于 ",
+                       SchoolYearZh(spec.school_year), "的最后一天 ",
+                       Show(latest)),
           absl::StrCat("end ", Show(term.end), " is after ", Show(latest),
                        ", the last day of school year ", spec.school_year));
     }
     if (i > 0 && term.start <= terms[i - 1].end) {
-      return Invalid(
-          field, absl::StrCat("start ", Show(term.start),
-                              " is not after the end of terms[", i - 1, "] (",
-                              Show(terms[i - 1].end),
-                              "); terms must be in date order and must "
-                              "not overlap"));
+      return FieldError(
+          label, field,
+          absl::StrCat("开始日期 ", Show(term.start), " 不晚于",
+                       NthZh(i - 1, kTermsZh), "的结束日期 ",
+                       Show(terms[i - 1].end),
+                       "；各学期须按日期先后排列，且不能重叠"),
+          absl::StrCat("start ", Show(term.start),
+                       " is not after the end of terms[", i - 1, "] (",
+                       Show(terms[i - 1].end),
+                       "); terms must be in date order and must not overlap"));
     }
   }
   return absl::OkStatus();
 }
 
 // Checks that every day in `days` lies in a term and appears once. `field`
-// is "holidays" or "makeup_days".
+// is "holidays" or "makeup_days", and `noun_zh` its Chinese name.
 absl::Status CheckDayList(const std::vector<Term>& terms, const Days& days,
-                          absl::string_view field) {
+                          absl::string_view field, absl::string_view noun_zh) {
   for (size_t i = 0; i < days.size(); ++i) {
     const std::string name = absl::StrCat(field, "[", i, "]");
+    const std::string label = NthZh(i, noun_zh);
     if (!InSomeTerm(terms, days[i])) {
-      return Invalid(name,
-                     absl::StrCat(Show(days[i]), " is not inside any term"));
+      return FieldError(label, name,
+                        absl::StrCat(Show(days[i]), " 不在任何学期内"),
+                        absl::StrCat(Show(days[i]), " is not inside any term"));
     }
     for (size_t j = 0; j < i; ++j) {
       if (days[j] == days[i]) {
-        return Invalid(
-            name, absl::StrCat(Show(days[i]), " is listed twice (also ", field,
-                               "[", j, "])"));
+        return FieldError(label, name,
+                          absl::StrCat(Show(days[i]), " 重复填写（与",
+                                       NthZh(j, noun_zh), "相同）"),
+                          absl::StrCat(Show(days[i]), " is listed twice (also ",
+                                       field, "[", j, "])"));
       }
     }
   }
@@ -124,25 +190,30 @@ absl::Status CheckDayList(const std::vector<Term>& terms, const Days& days,
 absl::Status CheckSpec(const CalendarSpec& spec) {
   absl::Status status = CheckTerms(spec);
   if (!status.ok()) return status;
-  status = CheckDayList(spec.terms, spec.holidays, "holidays");
+  status = CheckDayList(spec.terms, spec.holidays, "holidays", kHolidaysZh);
   if (!status.ok()) return status;
   for (size_t i = 0; i < spec.makeup_days.size(); ++i) {
     const absl::CivilDay day = spec.makeup_days[i];
     if (!IsWeekend(day)) {
-      return Invalid(
-          absl::StrCat("makeup_days[", i, "]"),
+      return FieldError(
+          NthZh(i, kMakeupDaysZh), absl::StrCat("makeup_days[", i, "]"),
+          absl::StrCat(Show(day), " 是", WeekdayNameZh(absl::GetWeekday(day)),
+                       "，调休上课日必须在周末（星期六或星期日）"),
           absl::StrCat(Show(day), " is a ", WeekdayName(absl::GetWeekday(day)),
-                       "; a make-up school day (调休) must fall "
-                       "on a weekend"));
+                       "; a make-up school day (调休) must fall on a weekend"));
     }
   }
-  status = CheckDayList(spec.terms, spec.makeup_days, "makeup_days");
+  status =
+      CheckDayList(spec.terms, spec.makeup_days, "makeup_days", kMakeupDaysZh);
   if (!status.ok()) return status;
   for (size_t i = 0; i < spec.makeup_days.size(); ++i) {
     for (size_t j = 0; j < spec.holidays.size(); ++j) {
       if (spec.makeup_days[i] == spec.holidays[j]) {
-        return Invalid(
-            absl::StrCat("makeup_days[", i, "]"),
+        return FieldError(
+            NthZh(i, kMakeupDaysZh), absl::StrCat("makeup_days[", i, "]"),
+            absl::StrCat(Show(spec.makeup_days[i]), " 同时被列为",
+                         NthZh(j, kHolidaysZh),
+                         "；同一天不能既是节假日又是调休上课日"),
             absl::StrCat(Show(spec.makeup_days[i]), " is also holidays[", j,
                          "]; a day cannot be both a holiday and a make-up "
                          "school day"));
@@ -281,7 +352,8 @@ CountyCalendar::CountyCalendar(std::vector<SchoolCalendar> years)
 absl::StatusOr<CountyCalendar> CountyCalendar::Create(
     std::vector<SchoolCalendar> years) {
   if (years.empty()) {
-    return Invalid("years", "at least one school year is required");
+    return FieldError(kYearsZh, "years", "至少需要一个学年的校历",
+                      "at least one school year is required");
   }
   std::stable_sort(years.begin(), years.end(),
                    [](const SchoolCalendar& a, const SchoolCalendar& b) {
@@ -291,20 +363,30 @@ absl::StatusOr<CountyCalendar> CountyCalendar::Create(
     const SchoolCalendar& before = years[i - 1];
     const SchoolCalendar& after = years[i];
     if (after.school_year() == before.school_year()) {
-      return Invalid("years", absl::StrCat("school year ", after.school_year(),
-                                           " is given twice"));
+      return FieldError(
+          kYearsZh, "years",
+          absl::StrCat(SchoolYearZh(after.school_year()), "的校历重复出现"),
+          absl::StrCat("school year ", after.school_year(), " is given twice"));
     }
     if (after.school_year() != before.school_year() + 1) {
-      return Invalid("years",
-                     absl::StrCat("school year ", after.school_year(),
-                                  " does not follow ", before.school_year(),
-                                  "; school years must be consecutive"));
+      return FieldError(
+          kYearsZh, "years",
+          absl::StrCat(SchoolYearZh(after.school_year()), "没有紧接在 ",
+                       SchoolYearZh(before.school_year()),
+                       "之后；各学年须连续，中间不能缺少学年"),
+          absl::StrCat("school year ", after.school_year(), " does not follow ",
+                       before.school_year(),
+                       "; school years must be consecutive"));
     }
     const absl::CivilDay last_end = before.terms().back().end;
     const absl::CivilDay next_start = after.terms().front().start;
     if (next_start <= last_end) {
-      return Invalid(
-          "years",
+      return FieldError(
+          kYearsZh, "years",
+          absl::StrCat(SchoolYearZh(after.school_year()), "的开始日期 ",
+                       Show(next_start), " 不晚于 ",
+                       SchoolYearZh(before.school_year()), "的结束日期 ",
+                       Show(last_end), "；下一学年须在上一学年结束之后开始"),
           absl::StrCat("school year ", after.school_year(), " starts on ",
                        Show(next_start), ", not after school year ",
                        before.school_year(), " ends on ", Show(last_end)));

@@ -61,6 +61,11 @@ class SchoolCalendar {
   //   * a holiday or make-up day lies outside every term, or is listed twice;
   //   * a make-up day is not a Saturday or Sunday;
   //   * a day is both a holiday and a make-up day.
+  // The error is bilingual (storage/localized_status.h): the message is
+  // Chinese, e.g. "第 3 个调休上课日（makeup_days[2]）：2026-10-12 是星期一，
+  // 调休上课日必须在周末（星期六或星期日）", and the English text starts with
+  // the field path, e.g. "makeup_days[2]: 2026-10-12 is a Monday; ...".
+  // Chinese labels number list entries from 1; paths keep 0-based indices.
   static absl::StatusOr<SchoolCalendar> Create(CalendarSpec spec);
 
   // The spec this calendar was built from, unchanged.
@@ -121,7 +126,8 @@ class CountyCalendar {
   // InvalidArgument if `years` is empty, if a school year appears twice, if
   // the school years are not consecutive (a gap would make runs of absence
   // silently skip an unconfigured year), or if one year's terms do not end
-  // before the next year's first term starts.
+  // before the next year's first term starts. The error is bilingual, like
+  // SchoolCalendar::Create's, and names the field "years" (各学年校历).
   static absl::StatusOr<CountyCalendar> Create(
       std::vector<SchoolCalendar> years);
 

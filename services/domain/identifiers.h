@@ -6,11 +6,14 @@
 // Every function here is pure: no I/O, no clock, no global state. All of them
 // are thread-safe.
 //
-// Every error is absl::StatusCode::kInvalidArgument with a short, stable
-// English sentence that starts with the name of the offending field, for
-// example "id_number: check character is 3, expected X". A separate layer
-// translates these sentences for users. Error messages never repeat a whole
-// ID number, so they are safe to log.
+// Every error is absl::StatusCode::kInvalidArgument built with
+// storage/localized_status.h. Its message is Chinese and names the field by
+// its Chinese label and its path, e.g.
+//   "身份证号（id_number）：校验位应为 X，实际为 3";
+// the English text (MessageIn(status, Lang::kEn)) is a short, stable sentence
+// that starts with the field path, e.g.
+//   "id_number: check character is 3, expected X".
+// Error messages never repeat a whole ID number, so they are safe to log.
 
 #ifndef BAOXUE_SERVICES_DOMAIN_IDENTIFIERS_H_
 #define BAOXUE_SERVICES_DOMAIN_IDENTIFIERS_H_

@@ -7,8 +7,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
+#include "storage/localized_status.h"
 
 namespace baoxue::domain {
 namespace {
@@ -56,13 +58,33 @@ SchoolCalendar MustCreate(CalendarSpec spec) {
   return *std::move(calendar);
 }
 
-// Expects Create(spec) to fail with InvalidArgument and exactly `message`.
-void ExpectCreateError(CalendarSpec spec, const std::string& message) {
+// Expects `status` to be InvalidArgument whose English text is exactly
+// `message` and, if `chinese` is given, whose Chinese message is exactly
+// `chinese`. Either way the Chinese message must have the shape
+// "<中文字段名>（<path>）：<说明>" for the path that starts the English text.
+void ExpectError(const absl::Status& status, const std::string& message,
+                 const std::optional<std::string>& chinese) {
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  const std::string english = MessageIn(status, Lang::kEn);
+  EXPECT_EQ(english, message);
+  const std::string zh(status.message());
+  EXPECT_NE(zh, english) << "no Chinese translation";
+  const std::string path = english.substr(0, english.find(": "));
+  const size_t at = zh.find(absl::StrCat("（", path, "）："));
+  EXPECT_NE(at, std::string::npos) << zh;
+  EXPECT_GT(at, 0u) << "no Chinese field label: " << zh;
+  if (chinese.has_value()) {
+    EXPECT_EQ(zh, *chinese);
+  }
+}
+
+// Expects Create(spec) to fail as ExpectError describes.
+void ExpectCreateError(CalendarSpec spec, const std::string& message,
+                       const std::optional<std::string>& chinese = {}) {
   absl::StatusOr<SchoolCalendar> calendar =
       SchoolCalendar::Create(std::move(spec));
   ASSERT_FALSE(calendar.ok());
-  EXPECT_EQ(calendar.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(std::string(calendar.status().message()), message);
+  ExpectError(calendar.status(), message, chinese);
 }
 
 class SchoolCalendarTest : public ::testing::Test {
@@ -316,7 +338,8 @@ TEST(SchoolCalendarCreateTest, RejectsTermCount) {
   none.terms.clear();
   none.holidays.clear();
   none.makeup_days.clear();
-  ExpectCreateError(none, "terms: a school year must have 1 to 3 terms, got 0");
+  ExpectCreateError(none, "terms: a school year must have 1 to 3 terms, got 0",
+                    "学期（terms）：每个学年应有 1 至 3 个学期，实际为 0 个");
 
   CalendarSpec four;
   four.school_year = 2026;
@@ -332,13 +355,16 @@ TEST(SchoolCalendarCreateTest, RejectsTermCount) {
 TEST(SchoolCalendarCreateTest, RejectsEmptyTermName) {
   CalendarSpec spec = Spec2026();
   spec.terms[1].name.clear();
-  ExpectCreateError(spec, "terms[1].name: must not be empty");
+  ExpectCreateError(spec, "terms[1].name: must not be empty",
+                    "第 2 个学期的名称（terms[1].name）：不能为空");
 }
 
 TEST(SchoolCalendarCreateTest, RejectsStartAfterEnd) {
   CalendarSpec spec = Spec2026();
   spec.terms[1].end = CivilDay(2027, 2, 21);
-  ExpectCreateError(spec, "terms[1]: start 2027-02-22 is after end 2027-02-21");
+  ExpectCreateError(spec, "terms[1]: start 2027-02-22 is after end 2027-02-21",
+                    "第 2 个学期（terms[1]）：开始日期 2027-02-22 晚于结束日期 "
+                    "2027-02-21");
 }
 
 TEST(SchoolCalendarCreateTest, RejectsTermBeforeWindow) {
@@ -346,7 +372,9 @@ TEST(SchoolCalendarCreateTest, RejectsTermBeforeWindow) {
   spec.terms[0].start = CivilDay(2026, 7, 31);
   ExpectCreateError(spec,
                     "terms[0]: start 2026-07-31 is before 2026-08-01, the "
-                    "first day of school year 2026");
+                    "first day of school year 2026",
+                    "第 1 个学期（terms[0]）：开始日期 2026-07-31 早于 "
+                    "2026-2027 学年的第一天 2026-08-01");
 }
 
 TEST(SchoolCalendarCreateTest, RejectsTermAfterWindow) {
@@ -354,7 +382,9 @@ TEST(SchoolCalendarCreateTest, RejectsTermAfterWindow) {
   spec.terms[1].end = CivilDay(2027, 9, 1);
   ExpectCreateError(spec,
                     "terms[1]: end 2027-09-01 is after 2027-08-31, the last "
-                    "day of school year 2026");
+                    "day of school year 2026",
+                    "第 2 个学期（terms[1]）：结束日期 2027-09-01 晚于 "
+                    "2026-2027 学年的最后一天 2027-08-31");
 }
 
 TEST(SchoolCalendarCreateTest, RejectsWrongSchoolYear) {
@@ -362,7 +392,10 @@ TEST(SchoolCalendarCreateTest, RejectsWrongSchoolYear) {
   spec.school_year = 2027;
   ExpectCreateError(spec,
                     "terms[0]: start 2026-09-01 is before 2027-08-01, the "
-                    "first day of school year 2027");
+                    "first day of school year 2027",
+                    // school_year (学年) is named in the Chinese text.
+                    "第 1 个学期（terms[0]）：开始日期 2026-09-01 早于 "
+                    "2027-2028 学年的第一天 2027-08-01");
 }
 
 TEST(SchoolCalendarCreateTest, RejectsTermsOutOfOrder) {
@@ -373,7 +406,10 @@ TEST(SchoolCalendarCreateTest, RejectsTermsOutOfOrder) {
   ExpectCreateError(spec,
                     "terms[1]: start 2026-09-01 is not after the end of "
                     "terms[0] (2027-06-30); terms must be in date order and "
-                    "must not overlap");
+                    "must not overlap",
+                    "第 2 个学期（terms[1]）：开始日期 2026-09-01 不晚于第 1 "
+                    "个学期的结束日期 2027-06-30；各学期须按日期先后排列，"
+                    "且不能重叠");
 }
 
 TEST(SchoolCalendarCreateTest, RejectsOverlappingTerms) {
@@ -388,7 +424,8 @@ TEST(SchoolCalendarCreateTest, RejectsOverlappingTerms) {
 TEST(SchoolCalendarCreateTest, RejectsHolidayOutsideTerms) {
   CalendarSpec spec = Spec2026();
   spec.holidays.push_back(CivilDay(2027, 2, 10));  // 春节, winter break.
-  ExpectCreateError(spec, "holidays[8]: 2027-02-10 is not inside any term");
+  ExpectCreateError(spec, "holidays[8]: 2027-02-10 is not inside any term",
+                    "第 9 个节假日（holidays[8]）：2027-02-10 不在任何学期内");
 }
 
 TEST(SchoolCalendarCreateTest, RejectsDuplicateHoliday) {
@@ -396,7 +433,9 @@ TEST(SchoolCalendarCreateTest, RejectsDuplicateHoliday) {
   spec.holidays.push_back(CivilDay(2026, 10, 3));
   ExpectCreateError(spec,
                     "holidays[8]: 2026-10-03 is listed twice (also "
-                    "holidays[2])");
+                    "holidays[2])",
+                    "第 9 个节假日（holidays[8]）：2026-10-03 重复填写（与第 3 "
+                    "个节假日相同）");
 }
 
 TEST(SchoolCalendarCreateTest, RejectsWeekdayMakeupDay) {
@@ -404,13 +443,17 @@ TEST(SchoolCalendarCreateTest, RejectsWeekdayMakeupDay) {
   spec.makeup_days.push_back(CivilDay(2026, 10, 12));
   ExpectCreateError(spec,
                     "makeup_days[2]: 2026-10-12 is a Monday; a make-up school "
-                    "day (调休) must fall on a weekend");
+                    "day (调休) must fall on a weekend",
+                    "第 3 个调休上课日（makeup_days[2]）：2026-10-12 是星期一，"
+                    "调休上课日必须在周末（星期六或星期日）");
 }
 
 TEST(SchoolCalendarCreateTest, RejectsMakeupDayOutsideTerms) {
   CalendarSpec spec = Spec2026();
   spec.makeup_days.push_back(CivilDay(2027, 2, 6));  // Saturday, winter.
-  ExpectCreateError(spec, "makeup_days[2]: 2027-02-06 is not inside any term");
+  ExpectCreateError(spec, "makeup_days[2]: 2027-02-06 is not inside any term",
+                    "第 3 个调休上课日（makeup_days[2]）：2027-02-06 不在任何"
+                    "学期内");
 }
 
 TEST(SchoolCalendarCreateTest, RejectsDuplicateMakeupDay) {
@@ -418,7 +461,9 @@ TEST(SchoolCalendarCreateTest, RejectsDuplicateMakeupDay) {
   spec.makeup_days.push_back(CivilDay(2026, 9, 27));
   ExpectCreateError(spec,
                     "makeup_days[2]: 2026-09-27 is listed twice (also "
-                    "makeup_days[0])");
+                    "makeup_days[0])",
+                    "第 3 个调休上课日（makeup_days[2]）：2026-09-27 重复填写"
+                    "（与第 1 个调休上课日相同）");
 }
 
 TEST(SchoolCalendarCreateTest, RejectsDayBothHolidayAndMakeup) {
@@ -426,7 +471,9 @@ TEST(SchoolCalendarCreateTest, RejectsDayBothHolidayAndMakeup) {
   spec.holidays.push_back(CivilDay(2026, 10, 10));
   ExpectCreateError(spec,
                     "makeup_days[1]: 2026-10-10 is also holidays[8]; a day "
-                    "cannot be both a holiday and a make-up school day");
+                    "cannot be both a holiday and a make-up school day",
+                    "第 2 个调休上课日（makeup_days[1]）：2026-10-10 同时被列为"
+                    "第 9 个节假日；同一天不能既是节假日又是调休上课日");
 }
 
 TEST(SchoolCalendarCreateTest, WeekendHolidayChangesNothing) {
@@ -547,21 +594,23 @@ TEST_F(CountyCalendarTest, CopyIsIndependent) {
 }
 
 void ExpectCountyError(std::vector<SchoolCalendar> years,
-                       const std::string& message) {
+                       const std::string& message,
+                       const std::optional<std::string>& chinese = {}) {
   absl::StatusOr<CountyCalendar> county =
       CountyCalendar::Create(std::move(years));
   ASSERT_FALSE(county.ok());
-  EXPECT_EQ(county.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(std::string(county.status().message()), message);
+  ExpectError(county.status(), message, chinese);
 }
 
 TEST(CountyCalendarCreateTest, RejectsEmpty) {
-  ExpectCountyError({}, "years: at least one school year is required");
+  ExpectCountyError({}, "years: at least one school year is required",
+                    "各学年校历（years）：至少需要一个学年的校历");
 }
 
 TEST(CountyCalendarCreateTest, RejectsDuplicateYear) {
   ExpectCountyError({MustCreate(Spec2026()), MustCreate(Spec2026())},
-                    "years: school year 2026 is given twice");
+                    "years: school year 2026 is given twice",
+                    "各学年校历（years）：2026-2027 学年的校历重复出现");
 }
 
 TEST(CountyCalendarCreateTest, RejectsGap) {
@@ -571,7 +620,9 @@ TEST(CountyCalendarCreateTest, RejectsGap) {
       {"2028 autumn", CivilDay(2028, 9, 1), CivilDay(2029, 1, 19)}};
   ExpectCountyError({MustCreate(Spec2026()), MustCreate(spec2028)},
                     "years: school year 2028 does not follow 2026; school "
-                    "years must be consecutive");
+                    "years must be consecutive",
+                    "各学年校历（years）：2028-2029 学年没有紧接在 2026-2027 "
+                    "学年之后；各学年须连续，中间不能缺少学年");
 }
 
 TEST(CountyCalendarCreateTest, RejectsOverlapBetweenYears) {
@@ -584,7 +635,10 @@ TEST(CountyCalendarCreateTest, RejectsOverlapBetweenYears) {
   early.terms[0].start = CivilDay(2027, 8, 16);
   ExpectCountyError({MustCreate(with_summer), MustCreate(early)},
                     "years: school year 2027 starts on 2027-08-16, not after "
-                    "school year 2026 ends on 2027-08-20");
+                    "school year 2026 ends on 2027-08-20",
+                    "各学年校历（years）：2027-2028 学年的开始日期 2027-08-16 "
+                    "不晚于 2026-2027 学年的结束日期 2027-08-20；下一学年须在"
+                    "上一学年结束之后开始");
 }
 
 TEST(CountyCalendarCreateTest, SingleYearWorks) {

@@ -4,8 +4,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
+#include "storage/localized_status.h"
 
 namespace baoxue::domain {
 namespace {
@@ -19,14 +21,27 @@ constexpr char kCutoffChild[] = "35052620190831001X";
 constexpr char kYear1900[] = "350526190001010034";
 constexpr char kShenzhen[] = "440304201005152113";
 
-std::string MessageOf(const absl::Status& status) {
+std::string English(const absl::Status& status) {
+  return MessageIn(status, Lang::kEn);
+}
+
+std::string Chinese(const absl::Status& status) {
   return std::string(status.message());
 }
 
-// Expects `status` to be InvalidArgument with exactly `message`.
+// Expects `status` to be InvalidArgument whose English text is exactly
+// `message`, and whose Chinese message has the shape "<中文字段名>（<path>）：
+// <说明>" for the path that starts the English text.
 void ExpectInvalid(const absl::Status& status, const std::string& message) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
-  EXPECT_EQ(MessageOf(status), message);
+  const std::string english = English(status);
+  EXPECT_EQ(english, message);
+  const std::string chinese = Chinese(status);
+  EXPECT_NE(chinese, english) << "no Chinese translation";
+  const std::string path = english.substr(0, english.find(": "));
+  const size_t at = chinese.find(absl::StrCat("（", path, "）："));
+  EXPECT_NE(at, std::string::npos) << chinese;
+  EXPECT_GT(at, 0u) << "no Chinese field label: " << chinese;
 }
 
 // Like ExpectInvalid, but a failure names the calling line and expression.
@@ -34,6 +49,13 @@ void ExpectInvalid(const absl::Status& status, const std::string& message) {
   do {                                       \
     SCOPED_TRACE(#status_expr);              \
     ExpectInvalid((status_expr), (message)); \
+  } while (false)
+
+// Expects the Chinese message of `status_expr` to be exactly `message`.
+#define EXPECT_CHINESE(status_expr, message)    \
+  do {                                          \
+    SCOPED_TRACE(#status_expr);                 \
+    EXPECT_EQ(Chinese(status_expr), (message)); \
   } while (false)
 
 // ---------------------------------------------------------------------------
@@ -482,6 +504,127 @@ TEST(PhoneTest, RejectsBadLandlines) {
   EXPECT_INVALID(ValidatePhone(""), "phone: must not be empty");
   EXPECT_INVALID(ValidatePhone(" 13800138000"),
                  "phone: must not begin or end with spaces");
+}
+
+// ---------------------------------------------------------------------------
+// Chinese messages: every public validation function names the field by its
+// Chinese label.
+// ---------------------------------------------------------------------------
+
+TEST(ChineseMessageTest, IdNumber) {
+  EXPECT_CHINESE(ValidateIdNumber("35052620150901123X"),
+                 "身份证号（id_number）：校验位应为 1，实际为 X");
+  EXPECT_CHINESE(ValidateIdNumber("11010519491231002x"),
+                 "身份证号（id_number）：校验位应为大写 X，不能是小写 x");
+  EXPECT_CHINESE(ValidateIdNumber("11010519491231002Y"),
+                 "身份证号（id_number）：校验位应为数字或 X，实际为“Y”");
+  EXPECT_CHINESE(ValidateIdNumber(""), "身份证号（id_number）：不能为空");
+  EXPECT_CHINESE(ValidateIdNumber("11010519491231002"),
+                 "身份证号（id_number）：应为 18 位，实际为 17 位");
+  EXPECT_CHINESE(ValidateIdNumber(" 11010519491231002X"),
+                 "身份证号（id_number）：首尾不能有空格");
+  EXPECT_CHINESE(ValidateIdNumber("11010519491231002\xEF\xBC\xB8"),
+                 "身份证号（id_number）：只能包含半角字符（发现了全角字符或"
+                 "其他非 ASCII 字符，请检查输入法是否处于全角状态）");
+  EXPECT_CHINESE(ValidateIdNumber("1101A519491231002X"),
+                 "身份证号（id_number）：第 5 位应为数字，实际为“A”");
+  // A control character is not shown.
+  EXPECT_CHINESE(ValidateIdNumber("1101\t519491231002X"),
+                 "身份证号（id_number）：第 5 位应为数字");
+  EXPECT_CHINESE(
+      ValidateIdNumber("350526201502290012"),
+      "身份证号（id_number）：出生日期 2015-02-29 不是实际存在的日期");
+  EXPECT_CHINESE(ValidateIdNumber("350526189912310013"),
+                 "身份证号（id_number）：出生日期 1899-12-31 早于 1900 年");
+  EXPECT_CHINESE(ParseIdNumber("11010519491231002x").status(),
+                 "身份证号（id_number）：校验位应为大写 X，不能是小写 x");
+}
+
+TEST(ChineseMessageTest, StudentNumber) {
+  EXPECT_CHINESE(ValidateStudentNumber("", ""),
+                 "学籍号（student_number）：不能为空");
+  EXPECT_CHINESE(ValidateStudentNumber("G350526201509011230", ""),
+                 "学籍号（student_number）：校验位应为 1，实际为 0");
+  EXPECT_CHINESE(ValidateStudentNumber("G1101A519491231002X", ""),
+                 "学籍号（student_number）：第 6 位应为数字，实际为“A”");
+  EXPECT_CHINESE(ValidateStudentNumber("G35052620150901123", ""),
+                 "学籍号（student_number）：G 字头的学籍号应为 19 位，实际为 "
+                 "18 位");
+  EXPECT_CHINESE(ValidateStudentNumber("G350526201509011231", kLeapDayGirl),
+                 "学籍号（student_number）：G 之后的身份证号与所填身份证号"
+                 "（id_number）不一致");
+  EXPECT_CHINESE(ValidateStudentNumber("J2019abc0000000001Z", ""),
+                 "学籍号（student_number）：第 6 位应为数字或大写字母，实际为"
+                 "“a”");
+  EXPECT_CHINESE(ValidateStudentNumber("J2019ABC0000000001", ""),
+                 "学籍号（student_number）：J 字头的学籍号应为 19 位，实际为 "
+                 "18 位");
+  EXPECT_CHINESE(ValidateStudentNumber("L35052620150901000", ""),
+                 "学籍号（student_number）：L 字头的学籍号应为 19 位，实际为 "
+                 "18 位");
+  EXPECT_CHINESE(ValidateStudentNumber("L35052620150901000A", ""),
+                 "学籍号（student_number）：第 19 位应为数字，实际为“A”");
+  EXPECT_CHINESE(ValidateStudentNumber("L350526201502290001", ""),
+                 "学籍号（student_number）：出生日期 2015-02-29 不是实际存在的"
+                 "日期");
+  EXPECT_CHINESE(ValidateStudentNumber("g350526201509011231", ""),
+                 "学籍号（student_number）：应以大写字母 G、J 或 L 开头");
+  EXPECT_CHINESE(ValidateStudentNumber("K350526201509011231", ""),
+                 "学籍号（student_number）：应以 G、J 或 L 开头，实际为“K”");
+  // A non-ASCII first byte is not shown (it would split a character).
+  EXPECT_CHINESE(ValidateStudentNumber("\xEF\xBC\xA7"
+                                       "350526201509011231",
+                                       ""),
+                 "学籍号（student_number）：应以 G、J 或 L 开头");
+  EXPECT_CHINESE(StudentNumberKindOf("X1").status(),
+                 "学籍号（student_number）：应以 G、J 或 L 开头，实际为“X”");
+}
+
+TEST(ChineseMessageTest, DivisionCodes) {
+  EXPECT_CHINESE(ValidateCountyCode("35052"),
+                 "县级行政区划代码（county_code）：应为 6 位数字");
+  EXPECT_CHINESE(ValidateCountyCode("350500"),
+                 "县级行政区划代码（county_code）：末两位不能是 00（以 00 "
+                 "结尾的是地级市或省级代码）");
+  EXPECT_CHINESE(ValidateTownshipCode("350526400", "350526"),
+                 "乡镇代码（township_code）：后 3 位应为 001 至 399，实际为 "
+                 "400");
+  EXPECT_CHINESE(ValidateTownshipCode("35052610", "350526"),
+                 "乡镇代码（township_code）：应为 9 位数字");
+  EXPECT_CHINESE(ValidateTownshipCode("350525100", "350526"),
+                 "乡镇代码（township_code）：前 6 位应为县级行政区划代码 "
+                 "350526，实际为 350525");
+  EXPECT_CHINESE(ValidateTownshipCode("350500100", "350500"),
+                 "县级行政区划代码（county_code）：末两位不能是 00（以 00 "
+                 "结尾的是地级市或省级代码）");
+  EXPECT_CHINESE(TownshipKindOf("350526000").status(),
+                 "乡镇代码（township_code）：后 3 位应为 001 至 399，实际为 "
+                 "000");
+  EXPECT_CHINESE(ValidateVillageCode("35052610000", "350526100"),
+                 "村（社区）代码（village_code）：应为 12 位数字");
+  EXPECT_CHINESE(ValidateVillageCode("350526101001", "350526100"),
+                 "村（社区）代码（village_code）：前 9 位应为乡镇代码 "
+                 "350526100，实际为 350526101");
+  EXPECT_CHINESE(ValidateVillageCode("350526100000", "350526100"),
+                 "村（社区）代码（village_code）：后 3 位应为 001 至 999，"
+                 "实际为 000");
+  EXPECT_CHINESE(ValidateVillageCode("350526100001", "35052610"),
+                 "乡镇代码（township_code）：应为 9 位数字");
+}
+
+TEST(ChineseMessageTest, Phone) {
+  EXPECT_CHINESE(ValidatePhone(""), "联系电话（phone）：不能为空");
+  EXPECT_CHINESE(ValidatePhone("13800138000 "),
+                 "联系电话（phone）：首尾不能有空格");
+  EXPECT_CHINESE(ValidatePhone("138-0013-8000"),
+                 "联系电话（phone）：手机号只能包含数字");
+  EXPECT_CHINESE(ValidatePhone("1380013800"),
+                 "联系电话（phone）：手机号应为 11 位，实际为 10 位");
+  EXPECT_CHINESE(ValidatePhone("12800138000"),
+                 "联系电话（phone）：手机号应以 13 至 19 开头，实际为 12");
+  EXPECT_CHINESE(ValidatePhone("+8613800138000"),
+                 "联系电话（phone）：应为 11 位手机号，或 0595-23512345、"
+                 "0595-23512345-801 这样的固定电话号码");
 }
 
 // ---------------------------------------------------------------------------
