@@ -85,6 +85,14 @@ void Worker::Run() {
 }
 
 absl::Status Worker::CatchUp() {
+  // The thread is not running, so the committed offset is the truth; a
+  // Worker that was never started would otherwise begin at 0 and apply
+  // committed events a second time.
+  ASSIGN_OR_RETURN(uint64_t offset, database_->ConsumerOffset(kConsumerName));
+  {
+    absl::MutexLock lock(&mu_);
+    applied_ = offset;
+  }
   while (applied_sequence() < log_->LastSequence()) {
     ASSIGN_OR_RETURN(size_t n, ApplyBatch());
     if (n == 0) break;
