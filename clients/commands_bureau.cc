@@ -1,0 +1,338 @@
+// `baoxue bureau ...`: the county education bureau's commands.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "baoxue/v1/bureau.grpc.pb.h"
+#include "clients/cli_context.h"
+#include "clients/cli_output.h"
+#include "clients/cli_status.h"
+#include "clients/commands.h"
+#include "clients/labels.h"
+#include "clients/table.h"
+
+namespace baoxue::clients {
+namespace {
+
+// After a failure whose outcome is unknown (the server could not be reached
+// or did not answer), tells how to retry the same request safely.
+int FailWithRetryHint(CliContext& context, const grpc::Status& status,
+                      const std::string& request_id,
+                      const std::string& retry_command) {
+  int code = context.Fail(status);
+  if (code == kExitFailed) {
+    context.Note(
+        {absl::StrCat("请求编号 ", request_id,
+                      "：结果不明时可原样重试，服务器不会重复执行：\n  ",
+                      retry_command, " --request_id ", request_id),
+         absl::StrCat("request id ", request_id,
+                      ": if the outcome is unknown, retry with the same id; "
+                      "the server will not do it twice:\n  ",
+                      retry_command, " --request_id ", request_id)});
+  }
+  return code;
+}
+
+int CreateAccount(CliContext& context, const FlagValues& flags) {
+  v1::CreateAccountRequest request;
+  v1::Account* account = request.mutable_account();
+  account->set_account_id(flags.Get("id"));
+  account->set_display_name(flags.Get("name"));
+  v1::Role role;
+  if (!ParseRole(flags.Get("role"), &role)) {
+    return context.UsageError(
+        {absl::StrCat("--role 只能是 school、township、bureau 或 viewer，而不是“",
+                      flags.Get("role"), "”"),
+         absl::StrCat("--role must be school, township, bureau or viewer, "
+                      "not \"",
+                      flags.Get("role"), "\"")});
+  }
+  account->set_role(role);
+  account->set_school_id(flags.Get("school"));
+  account->set_township_code(flags.Get("township"));
+  std::string request_id =
+      flags.Has("request_id") ? flags.Get("request_id") : NewRequestId();
+  request.set_request_id(request_id);
+
+  v1::CreateAccountResponse response;
+  auto call = context.NewCall();
+  grpc::Status status = context.Stub<v1::BureauService>()->CreateAccount(
+      call.get(), request, &response);
+  if (!status.ok()) {
+    return FailWithRetryHint(
+        context, status, request_id,
+        absl::StrCat("baoxue bureau accounts create --id ", flags.Get("id"),
+                     " ..."));
+  }
+
+  Text replayed = {
+      absl::StrCat("此请求（请求编号 ", request_id,
+                   "）已处理过。令牌只在第一次应答中显示，无法再次显示；如已遗"
+                   "失，请吊销此账号后重新创建。"),
+      absl::StrCat("This request (request id ", request_id,
+                   ") was already done. The token was shown only in the first "
+                   "response and cannot be shown again; if it is lost, revoke "
+                   "the account and create a new one.")};
+  Text warning = {
+      "注意：令牌只显示这一次，请立即妥善保存（例如存入只有本人可读的文件）。"
+      "遗失后只能吊销此账号并重新创建。",
+      "Note: the token is shown only this once. Store it now (e.g. in a file "
+      "only you can read). If it is lost, revoke the account and create a "
+      "new one."};
+  if (context.json()) {
+    context.PrintJson(response);
+    context.Note(response.token().empty() ? replayed : warning);
+    return kExitOk;
+  }
+  bool en = context.lang() == Lang::kEn;
+  auto fields = AccountFields(response.account(), context.lang());
+  fields.emplace_back(en ? "Event sequence" : "事件序号",
+                      absl::StrCat(response.sequence()));
+  fields.emplace_back(en ? "Request id" : "请求编号", request_id);
+  context.out() << context.T("已创建账号：\n", "Account created:\n")
+                << RenderFields(fields) << "\n";
+  if (response.token().empty()) {
+    context.out() << context.T(replayed) << "\n";
+  } else {
+    context.out() << RenderFields({{en ? "Token" : "令牌", response.token()}})
+                  << context.T(warning) << "\n";
+  }
+  return kExitOk;
+}
+
+int ListAccounts(CliContext& context, const FlagValues& flags) {
+  bool all = flags.GetBool("all");
+  v1::ListAccountsRequest request;
+  request.set_page_size(static_cast<int32_t>(flags.GetInt("page_size")));
+  request.set_page_token(flags.Get("page_token"));
+  request.set_min_sequence(context.options().min_sequence);
+  auto stub = context.Stub<v1::BureauService>();
+
+  v1::ListAccountsResponse listing;
+  while (true) {
+    v1::ListAccountsResponse page;
+    auto call = context.NewCall();
+    grpc::Status status = stub->ListAccounts(call.get(), request, &page);
+    if (!status.ok()) return context.Fail(status);
+    for (v1::Account& account : *page.mutable_accounts()) {
+      *listing.add_accounts() = std::move(account);
+    }
+    listing.set_next_page_token(page.next_page_token());
+    if (!all || page.next_page_token().empty() ||
+        page.next_page_token() == request.page_token()) {
+      break;
+    }
+    request.set_page_token(page.next_page_token());
+  }
+  if (all) listing.clear_next_page_token();
+  if (context.json()) return context.PrintJson(listing);
+
+  Lang lang = context.lang();
+  bool en = lang == Lang::kEn;
+  TextTable table(en ? std::vector<std::string>{"Account", "Name", "Role",
+                                                "School", "Township", "Status",
+                                                "Created"}
+                     : std::vector<std::string>{"账号", "名称", "角色", "学校",
+                                                "乡镇", "状态", "创建时间"});
+  table.SetMaxWidth(1, 30);
+  for (const v1::Account& account : listing.accounts()) {
+    table.AddRow({account.account_id(), account.display_name(),
+                  RoleLabel(account.role(), lang), account.school_id(),
+                  account.township_code(), AccountStateLabel(account, lang),
+                  FormatTimestamp(account.create_time())});
+  }
+  context.out() << table.Render()
+                << context.T(absl::StrCat("共 ", listing.accounts_size(),
+                                          " 个账号"),
+                             absl::StrCat(listing.accounts_size(),
+                                          listing.accounts_size() == 1
+                                              ? " account"
+                                              : " accounts"))
+                << "\n";
+  if (!listing.next_page_token().empty()) {
+    context.Note({absl::StrCat("还有更多账号：加 --all 显示全部，或用 "
+                               "--page_token ",
+                               listing.next_page_token(), " 继续"),
+                  absl::StrCat("more accounts follow: add --all to list them "
+                               "all, or continue with --page_token ",
+                               listing.next_page_token())});
+  }
+  return kExitOk;
+}
+
+int RevokeAccount(CliContext& context, const FlagValues& flags) {
+  v1::RevokeAccountRequest request;
+  request.set_account_id(flags.Get("id"));
+  request.set_reason(flags.Get("reason"));
+  std::string request_id =
+      flags.Has("request_id") ? flags.Get("request_id") : NewRequestId();
+  request.set_request_id(request_id);
+  v1::RevokeAccountResponse response;
+  auto call = context.NewCall();
+  grpc::Status status = context.Stub<v1::BureauService>()->RevokeAccount(
+      call.get(), request, &response);
+  if (!status.ok()) {
+    return FailWithRetryHint(
+        context, status, request_id,
+        absl::StrCat("baoxue bureau accounts revoke --id ", flags.Get("id"),
+                     " --reason ..."));
+  }
+  if (context.json()) return context.PrintJson(response);
+  context.out() << context.T(
+                       absl::StrCat("已吊销账号 ", request.account_id(),
+                                    "，其令牌即刻失效（事件序号 ",
+                                    response.sequence(), "）"),
+                       absl::StrCat("Account ", request.account_id(),
+                                    " revoked; its token stops working now "
+                                    "(event sequence ",
+                                    response.sequence(), ")"))
+                << "\n";
+  return kExitOk;
+}
+
+int SystemStatus(CliContext& context, const FlagValues& flags) {
+  v1::GetSystemStatusResponse response;
+  auto call = context.NewCall();
+  grpc::Status status = context.Stub<v1::BureauService>()->GetSystemStatus(
+      call.get(), v1::GetSystemStatusRequest(), &response);
+  if (!status.ok()) return context.Fail(status);
+  if (context.json()) return context.PrintJson(response);
+  bool en = context.lang() == Lang::kEn;
+  context.out() << RenderFields({
+      {en ? "Server version" : "服务器版本", response.version()},
+      {en ? "Last event sequence" : "最新事件序号",
+       absl::StrCat(response.last_sequence())},
+      {en ? "Worker applied up to" : "后台处理已应用到",
+       absl::StrCat(response.worker_applied_sequence())},
+      {en ? "Worker lag" : "后台处理积压",
+       en ? absl::StrCat(response.worker_lag_events(), " events, ",
+                         response.worker_lag_millis(), " ms")
+          : absl::StrCat(response.worker_lag_events(), " 个事件，",
+                         response.worker_lag_millis(), " 毫秒")},
+  });
+  return kExitOk;
+}
+
+FlagSpec RequestIdFlag() {
+  return {.name = "request_id",
+          .value_name = "ID",
+          .help = {"幂等请求编号：重试时给出同一编号，服务器不会重复执行"
+                   "（默认自动生成并显示）",
+                   "idempotency key: a retry with the same id is not done "
+                   "twice (generated and shown if omitted)"}};
+}
+
+}  // namespace
+
+void RegisterBureauCommands(CommandRegistry* registry) {
+  registry->AddGroup({
+      .path = "bureau",
+      .summary = {"县教育局：账号与系统状态", "county bureau: accounts and "
+                                             "system status"},
+      .examples = {"baoxue --token_file ./data/bureau-admin.token bureau "
+                   "accounts list",
+                   "baoxue bureau status"},
+  });
+  registry->AddGroup({
+      .path = "bureau accounts",
+      .summary = {"账号与访问令牌：创建、列出、吊销",
+                  "accounts and access tokens: create, list, revoke"},
+      .examples = {"baoxue bureau accounts create --id xz-school-01 --name "
+                   "浔中中心小学 --role school --school 350526-xz-01",
+                   "baoxue bureau accounts list --all"},
+  });
+  registry->AddCommand({
+      .path = "bureau accounts create",
+      .summary = {"创建账号，并显示其访问令牌（仅此一次）",
+                  "create an account and show its access token (only once)"},
+      .details =
+          {"学校账号须用 --school 绑定学校，乡镇账号须用 --township 绑定 9 位"
+           "乡镇代码；教育局账号两者都不带。令牌只在此时显示一次，请立即保存。",
+           "A school account needs --school, a township account --township "
+           "(the 9-digit township code); bureau accounts take neither. The "
+           "token is shown only now: store it."},
+      .examples = {"baoxue bureau accounts create --id xz-school-01 --name "
+                   "浔中中心小学 --role school --school 350526-xz-01",
+                   "baoxue bureau accounts create --id xz-town --name "
+                   "浔中镇控辍专干 --role township --township 350526100"},
+      .flags =
+          {
+              {.name = "id",
+               .value_name = "ID",
+               .help = {"账号（登录名）：3–64 个 a-z、0-9、.、_、- 字符",
+                        "account id (login name): 3-64 of a-z, 0-9, '.', "
+                        "'_', '-'"},
+               .required = true},
+              {.name = "name",
+               .value_name = "NAME",
+               .help = {"名称，如 浔中镇控辍专干",
+                        "display name, e.g. 浔中镇控辍专干"},
+               .required = true},
+              {.name = "role",
+               .value_name = "ROLE",
+               .help = {"角色：school（学校）、township（乡镇）、bureau（教育局）"
+                        "或 viewer（教育局只读）",
+                        "role: school, township, bureau or viewer (bureau, "
+                        "read-only)"},
+               .required = true},
+              {.name = "school",
+               .value_name = "SCHOOL_ID",
+               .help = {"学校账号所属学校", "the school of a school account"}},
+              {.name = "township",
+               .value_name = "CODE",
+               .help = {"乡镇账号所属乡镇的 9 位代码",
+                        "the 9-digit code of a township account's township"}},
+              RequestIdFlag(),
+          },
+      .run = CreateAccount,
+  });
+  registry->AddCommand({
+      .path = "bureau accounts list",
+      .summary = {"列出账号", "list accounts"},
+      .examples = {"baoxue bureau accounts list",
+                   "baoxue bureau accounts list --all --json"},
+      .flags =
+          {
+              {.name = "page_size",
+               .kind = FlagKind::kInt,
+               .value_name = "N",
+               .help = {"每页条数，1–1000，默认 100",
+                        "accounts per page, 1-1000, default 100"}},
+              {.name = "page_token",
+               .value_name = "TOKEN",
+               .help = {"从上一页末尾继续", "continue after a previous page"}},
+              {.name = "all",
+               .kind = FlagKind::kBool,
+               .help = {"逐页取回全部账号", "fetch every page"}},
+          },
+      .run = ListAccounts,
+  });
+  registry->AddCommand({
+      .path = "bureau accounts revoke",
+      .summary = {"吊销账号：其令牌即刻失效", "revoke an account: its token "
+                                             "stops working at once"},
+      .examples = {"baoxue bureau accounts revoke --id xz-school-01 --reason "
+                   "人员调离"},
+      .flags =
+          {
+              {.name = "id",
+               .value_name = "ID",
+               .help = {"要吊销的账号", "the account to revoke"},
+               .required = true},
+              {.name = "reason",
+               .value_name = "TEXT",
+               .help = {"原因，1–500 字", "why, 1-500 characters"},
+               .required = true},
+              RequestIdFlag(),
+          },
+      .run = RevokeAccount,
+  });
+  registry->AddCommand({
+      .path = "bureau status",
+      .summary = {"系统状态：事件日志与后台处理进度",
+                  "system status: the event log and the worker's progress"},
+      .examples = {"baoxue bureau status", "baoxue bureau status --json"},
+      .run = SystemStatus,
+  });
+}
+
+}  // namespace baoxue::clients
