@@ -1,0 +1,135 @@
+// Fixtures for end-to-end tests of the real binaries: a temporary
+// directory, a `baoxue-server` child process on a free loopback port with
+// its own data directory, and a runner for the `baoxue` client that captures
+// what it prints and its exit code.
+//
+// The binaries' paths come from the compile definitions BAOXUE_SERVER_BIN
+// and BAOXUE_CLI_BIN (see tests/e2e/CMakeLists.txt).
+#ifndef BAOXUE_TESTS_E2E_SERVER_FIXTURE_H_
+#define BAOXUE_TESTS_E2E_SERVER_FIXTURE_H_
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace baoxue::e2e {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with its contents on
+// destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// What one run of a program printed, and how it ended.
+struct RunResult {
+  // The exit code; 128 + N if it was killed by signal N; -1 if it could
+  // not be started.
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `binary` with `args` and exactly the environment `env`, in `dir`
+// (which also holds its captured output), killing it after `timeout_s`.
+RunResult RunProgram(const std::string& binary,
+                     const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env,
+                     const std::string& dir, int timeout_s = 60);
+
+// A running baoxue-server. Not thread-safe.
+class ServerProcess {
+ public:
+  // Starts the server with `--listen=127.0.0.1:0 --data_dir=<data_dir>`
+  // (plus `extra_args`), its stderr going to <log_dir>/server-N.log, and
+  // waits (bounded) for its start-up line, from which it reads the port.
+  // On failure returns null and sets *error (with the server's output).
+  static std::unique_ptr<ServerProcess> Start(
+      const std::string& data_dir, const std::string& log_dir,
+      std::string* error, const std::vector<std::string>& extra_args = {});
+
+  // Kills the server if it is still running.
+  ~ServerProcess();
+
+  // Sends `signal` and waits (bounded) for the server to exit; returns its
+  // exit code as RunResult::exit_code does. Later calls return the same.
+  int Stop(int signal = SIGTERM);
+
+  int port() const { return port_; }
+  // "127.0.0.1:<port>".
+  std::string address() const;
+  // The bureau administrator's token file in the data directory.
+  const std::string& token_file() const { return token_file_; }
+  // The token in token_file().
+  std::string ReadToken() const;
+  // Everything the server has printed on stderr so far.
+  std::string Log() const;
+
+ private:
+  ServerProcess() = default;
+
+  pid_t pid_ = -1;
+  int exit_code_ = -1;
+  bool stopped_ = false;
+  int port_ = 0;
+  std::string log_path_;
+  std::string token_file_;
+};
+
+// A free loopback TCP port with nothing listening on it (bound, then
+// closed), for "server unreachable" tests.
+int ClosedPort();
+
+// Base for tests that talk to a fresh server: SetUp() starts one on an
+// empty data directory; Cli() runs the client against it.
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Runs `baoxue --server <address> args...` with HOME set to an empty
+  // directory (so no user config applies), no BAOXUE_* variables other than
+  // those in `env`, and `env` added.
+  RunResult Cli(const std::vector<std::string>& args,
+                const std::map<std::string, std::string>& env = {});
+  // Cli() as the bureau administrator (--token_file).
+  RunResult BureauCli(const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env = {});
+  // Runs the client with exactly `args` and `env` (plus PATH and the empty
+  // HOME): no --server is added.
+  RunResult RawCli(const std::vector<std::string>& args,
+                   const std::map<std::string, std::string>& env = {});
+
+  // Stops the server with SIGTERM (expecting exit code 0) and starts it
+  // again on the same data directory.
+  void RestartServer();
+
+  ServerProcess& server() { return *server_; }
+  const std::string& data_dir() const { return data_dir_; }
+  const std::string& home_dir() const { return home_dir_; }
+
+ private:
+  TempDir temp_;
+  std::string data_dir_;
+  std::string home_dir_;
+  std::string run_dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+}  // namespace baoxue::e2e
+
+#endif  // BAOXUE_TESTS_E2E_SERVER_FIXTURE_H_
