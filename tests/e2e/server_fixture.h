@@ -44,8 +44,9 @@ struct RunResult {
   std::string err;
 };
 
-// Runs `binary` with `args` and exactly the environment `env`, in `dir`
-// (which also holds its captured output), killing it after `timeout_s`.
+// Runs `binary` with `args` and exactly the environment `env` (in the
+// current directory), capturing its output in files under `dir`; kills it
+// after `timeout_s` seconds.
 RunResult RunProgram(const std::string& binary,
                      const std::vector<std::string>& args,
                      const std::map<std::string, std::string>& env,
