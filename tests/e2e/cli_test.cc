@@ -258,6 +258,7 @@ TEST_F(CliTest, RevokedTokenIsRefused) {
                                 "xz-school-04", "--reason", "人员调离"});
   ASSERT_EQ(revoke.exit_code, 0) << Describe(revoke);
   EXPECT_THAT(revoke.out, HasSubstr("xz-school-04"));
+  EXPECT_THAT(revoke.out, HasSubstr("已吊销"));
 
   RunResult after = Cli({"school", "whoami"}, as_school);
   EXPECT_EQ(after.exit_code, 1) << Describe(after);
@@ -268,10 +269,15 @@ TEST_F(CliTest, RevokedTokenIsRefused) {
                                "xz-school-04", "--reason", "人员调离"});
   EXPECT_EQ(again.exit_code, 1) << Describe(again);
 
-  // The listing shows it revoked.
+  // The listing shows it revoked once the server has applied the
+  // revocation (whose sequence is the last one in the log).
+  RunResult status = BureauCli({"--json", "bureau", "status"});
+  ASSERT_EQ(status.exit_code, 0) << Describe(status);
+  uint64_t last =
+      ParseJson<v1::GetSystemStatusResponse>(status).last_sequence();
   RunResult list = BureauCli({"--lang", "en", "--min_sequence",
-                              std::to_string(created.sequence() + 1), "bureau",
-                              "accounts", "list"});
+                              std::to_string(last), "bureau", "accounts",
+                              "list"});
   EXPECT_THAT(list.out, HasSubstr("revoked"));
 }
 
