@@ -178,6 +178,11 @@ void Sequencer::ProcessGroup(std::vector<Command>& group) {
     event.set_request_id(command.request_id);
     outcome.status = command.prepare(child, &event);
     if (!outcome.status.ok()) continue;
+    if (event.body_case() == v1::Event::BODY_NOT_SET) {
+      // Valid, but nothing to record (e.g. a re-run import chunk whose rows
+      // are all registered already): answered OK with no event.
+      continue;
+    }
     outcome.status = applier_->Apply(event, &child);
     if (!outcome.status.ok()) continue;
     child.CommitToParent();
@@ -205,6 +210,20 @@ void Sequencer::ProcessGroup(std::vector<Command>& group) {
   }
 
   uint64_t rejected = 0;
+  for (const Outcome& outcome : outcomes) {
+    if (!outcome.status.ok()) ++rejected;
+  }
+  {
+    // Counted before any caller is told, so a caller that reads the stats
+    // after its callback sees its own group.
+    absl::MutexLock lock(&mu_);
+    stats_.commands += group.size();
+    stats_.rejected += write_status.ok() ? rejected : 0;
+    if (!events.empty()) {
+      ++stats_.groups;
+      if (!write_status.ok()) ++stats_.failed_groups;
+    }
+  }
   for (size_t i = 0; i < group.size(); ++i) {
     CommandResult result;
     const Outcome& outcome = outcomes[i];
@@ -214,20 +233,11 @@ void Sequencer::ProcessGroup(std::vector<Command>& group) {
       result.status = write_status;
     } else if (!outcome.status.ok()) {
       result.status = outcome.status;
-      ++rejected;
     } else {
       result.event = outcome.event;
       result.replayed = outcome.replayed;
     }
     group[i].done(result);
-  }
-
-  absl::MutexLock lock(&mu_);
-  stats_.commands += group.size();
-  stats_.rejected += rejected;
-  if (!events.empty()) {
-    ++stats_.groups;
-    if (!write_status.ok()) ++stats_.failed_groups;
   }
 }
 

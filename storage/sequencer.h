@@ -45,7 +45,8 @@ struct CommandResult {
   // OK, the command's own validation error, or UNAVAILABLE for storage.
   absl::Status status;
   // The committed event (for a replayed request_id, the first one). Null
-  // unless status is OK; valid only during the callback.
+  // unless status is OK, and null when the command was valid but had
+  // nothing to record; valid only during the callback.
   const v1::Event* event = nullptr;
   // True when the request_id had been used before and nothing new was
   // written.
@@ -61,8 +62,10 @@ struct Command {
   // request is refused rather than silently answered with the old result.
   std::string fingerprint;
   // Validates the command against `model` and fills in the event's body.
-  // Must not write to `model`: the applier does, from the event. Runs on the
-  // sequencer thread; must not block on anything but the model.
+  // Leaving the body unset means "valid, nothing to record". The event's
+  // sequence and record_time are already set. Must not write to `model`:
+  // the applier does, from the event. Runs on the sequencer thread; must
+  // not block on anything but the model.
   std::function<absl::Status(const ModelTxn& model, v1::Event* event)> prepare;
   // Called exactly once, on the sequencer thread, after the group is durable
   // (or has failed). Must not block.
