@@ -72,6 +72,24 @@ absl::Status PrepareCreateAccount(const storage::ModelTxn& model,
                       "revoked, create_time and created_by are set by the "
                       "server; leave them empty");
   }
+  if (account.role() == v1::ROLE_SCHOOL) {
+    ASSIGN_OR_RETURN(auto found, FindSchool(model, account.school_id()));
+    if (!found.has_value()) {
+      return FieldError(school,
+                        absl::StrCat("学校 ", account.school_id(), " 不存在"),
+                        absl::StrCat("school ", account.school_id(),
+                                     " does not exist"));
+    }
+  }
+  if (account.role() == v1::ROLE_TOWNSHIP) {
+    ASSIGN_OR_RETURN(auto found, FindTownship(model, account.township_code()));
+    if (!found.has_value()) {
+      return FieldError(township,
+                        absl::StrCat("乡镇 ", account.township_code(), " 不存在"),
+                        absl::StrCat("township ", account.township_code(),
+                                     " does not exist"));
+    }
+  }
   ASSIGN_OR_RETURN(auto existing, FindAccount(model, account.account_id()));
   if (existing.has_value()) {
     return AlreadyExistsError(

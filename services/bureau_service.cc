@@ -3,6 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/accounts.h"
+#include "services/attendance.h"
+#include "services/registry.h"
+#include "services/student_reads.h"
 #include "services/auth.h"
 #include "services/paging.h"
 #include "services/write_model.h"
@@ -114,6 +117,291 @@ grpc::ServerUnaryReactor* BureauServiceImpl::GetSystemStatus(
         }
         return absl::OkStatus();
       });
+}
+
+}  // namespace baoxue::services
+
+// ---- The county's registry, calendar and settings.
+
+namespace baoxue::services {
+namespace {
+
+// Fills a response's `sequence` from the committed event.
+template <typename Response>
+RpcRunner::Respond SequenceOnly(Response* response) {
+  return [response](const Caller&, const storage::CommandResult& result) {
+    if (result.event != nullptr) response->set_sequence(result.event->sequence());
+  };
+}
+
+absl::Status NotFound(absl::string_view zh, absl::string_view en) {
+  return NotFoundError(zh, en);
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* BureauServiceImpl::ConfigureCounty(
+    grpc::CallbackServerContext* context,
+    const v1::ConfigureCountyRequest* request,
+    v1::ConfigureCountyResponse* response) {
+  return rpc_->Write(
+      context, Access::kBureauWrite, *request, request->request_id(),
+      [request](const Caller&, const storage::ModelTxn& model, v1::Event* e) {
+        return PrepareConfigureCounty(model, request->county(), e);
+      },
+      SequenceOnly(response));
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::GetCounty(
+    grpc::CallbackServerContext* context, const v1::GetCountyRequest* request,
+    v1::GetCountyResponse* response) {
+  return rpc_->Read(context, Access::kBureauRead, request->min_sequence(),
+                    [this, response](const Caller&) -> absl::Status {
+                      auto mirror = OpenMirror(database_);
+                      ASSIGN_OR_RETURN(auto county, FindCounty(*mirror));
+                      if (county.has_value()) *response->mutable_county() = *county;
+                      return absl::OkStatus();
+                    });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::CreateTownship(
+    grpc::CallbackServerContext* context,
+    const v1::CreateTownshipRequest* request,
+    v1::CreateTownshipResponse* response) {
+  return rpc_->Write(
+      context, Access::kBureauWrite, *request, request->request_id(),
+      [request](const Caller&, const storage::ModelTxn& model, v1::Event* e) {
+        return PrepareCreateTownship(model, request->township(), e);
+      },
+      SequenceOnly(response));
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::RenameTownship(
+    grpc::CallbackServerContext* context,
+    const v1::RenameTownshipRequest* request,
+    v1::RenameTownshipResponse* response) {
+  return rpc_->Write(
+      context, Access::kBureauWrite, *request, request->request_id(),
+      [request](const Caller&, const storage::ModelTxn& model, v1::Event* e) {
+        return PrepareRenameTownship(model, request->township_code(),
+                                     request->name(), e);
+      },
+      SequenceOnly(response));
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::ListTownships(
+    grpc::CallbackServerContext* context,
+    const v1::ListTownshipsRequest* request,
+    v1::ListTownshipsResponse* response) {
+  return rpc_->Read(context, Access::kBureauRead, request->min_sequence(),
+                    [this, response](const Caller&) {
+                      auto mirror = OpenMirror(database_);
+                      return ForEachRecord<v1::Township>(
+                          *mirror, TownshipKeyPrefix(), [&](v1::Township&& t) {
+                            *response->add_townships() = std::move(t);
+                            return true;
+                          });
+                    });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::CreateVillage(
+    grpc::CallbackServerContext* context,
+    const v1::CreateVillageRequest* request,
+    v1::CreateVillageResponse* response) {
+  return rpc_->Write(
+      context, Access::kBureauWrite, *request, request->request_id(),
+      [request](const Caller&, const storage::ModelTxn& model, v1::Event* e) {
+        return PrepareCreateVillage(model, request->village(), e);
+      },
+      SequenceOnly(response));
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::RenameVillage(
+    grpc::CallbackServerContext* context,
+    const v1::RenameVillageRequest* request,
+    v1::RenameVillageResponse* response) {
+  return rpc_->Write(
+      context, Access::kBureauWrite, *request, request->request_id(),
+      [request](const Caller&, const storage::ModelTxn& model, v1::Event* e) {
+        return PrepareRenameVillage(model, request->village_code(),
+                                    request->name(), e);
+      },
+      SequenceOnly(response));
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::ListVillages(
+    grpc::CallbackServerContext* context,
+    const v1::ListVillagesRequest* request,
+    v1::ListVillagesResponse* response) {
+  return rpc_->Read(
+      context, Access::kBureauRead, request->min_sequence(),
+      [this, request, response](const Caller&) -> absl::Status {
+        auto mirror = OpenMirror(database_);
+        ASSIGN_OR_RETURN(auto township,
+                         FindTownship(*mirror, request->township_code()));
+        if (!township.has_value()) {
+          return NotFound(
+              absl::StrCat("乡镇 ", request->township_code(), " 不存在"),
+              absl::StrCat("township ", request->township_code(),
+                           " does not exist"));
+        }
+        return ForEachRecord<v1::Village>(
+            *mirror, VillageKeyPrefix(request->township_code()),
+            [&](v1::Village&& v) {
+              *response->add_villages() = std::move(v);
+              return true;
+            });
+      });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::CreateSchool(
+    grpc::CallbackServerContext* context, const v1::CreateSchoolRequest* request,
+    v1::CreateSchoolResponse* response) {
+  return rpc_->Write(
+      context, Access::kBureauWrite, *request, request->request_id(),
+      [request](const Caller&, const storage::ModelTxn& model, v1::Event* e) {
+        return PrepareCreateSchool(model, request->school(), e);
+      },
+      SequenceOnly(response));
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::UpdateSchool(
+    grpc::CallbackServerContext* context, const v1::UpdateSchoolRequest* request,
+    v1::UpdateSchoolResponse* response) {
+  return rpc_->Write(
+      context, Access::kBureauWrite, *request, request->request_id(),
+      [request](const Caller&, const storage::ModelTxn& model, v1::Event* e) {
+        return PrepareUpdateSchool(model, request->school(), e);
+      },
+      SequenceOnly(response));
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::ListSchools(
+    grpc::CallbackServerContext* context, const v1::ListSchoolsRequest* request,
+    v1::ListSchoolsResponse* response) {
+  return rpc_->Read(context, Access::kBureauRead, request->min_sequence(),
+                    [this, request, response](const Caller&) {
+                      auto mirror = OpenMirror(database_);
+                      return ForEachRecord<v1::School>(
+                          *mirror, SchoolKeyPrefix(), [&](v1::School&& s) {
+                            if (request->township_code().empty() ||
+                                s.township_code() == request->township_code()) {
+                              *response->add_schools() = std::move(s);
+                            }
+                            return true;
+                          });
+                    });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::SetCalendar(
+    grpc::CallbackServerContext* context, const v1::SetCalendarRequest* request,
+    v1::SetCalendarResponse* response) {
+  return rpc_->Write(
+      context, Access::kBureauWrite, *request, request->request_id(),
+      [request](const Caller&, const storage::ModelTxn& model, v1::Event* e) {
+        return PrepareSetCalendar(model, request->calendar(), e);
+      },
+      [response](const Caller&, const storage::CommandResult& result) {
+        response->set_sequence(result.event->sequence());
+        auto calendar = ToSchoolCalendar(result.event->calendar_set().calendar());
+        if (calendar.ok()) {
+          response->set_school_days(
+              static_cast<int32_t>(calendar->school_days().size()));
+        }
+      });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::GetCalendar(
+    grpc::CallbackServerContext* context, const v1::GetCalendarRequest* request,
+    v1::GetCalendarResponse* response) {
+  return rpc_->Read(
+      context, Access::kBureauRead, request->min_sequence(),
+      [this, request, response](const Caller&) -> absl::Status {
+        auto mirror = OpenMirror(database_);
+        ASSIGN_OR_RETURN(auto calendar,
+                         FindCalendar(*mirror, request->school_year()));
+        if (!calendar.has_value()) {
+          return NotFound(
+              absl::StrCat(request->school_year(), " 学年的校历尚未设置"),
+              absl::StrCat("no calendar is set for school year ",
+                           request->school_year()));
+        }
+        ASSIGN_OR_RETURN(auto built, ToSchoolCalendar(*calendar));
+        response->set_school_days(static_cast<int32_t>(built.school_days().size()));
+        *response->mutable_calendar() = std::move(*calendar);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::GetSettings(
+    grpc::CallbackServerContext* context, const v1::GetSettingsRequest* request,
+    v1::GetSettingsResponse* response) {
+  return rpc_->Read(context, Access::kBureauRead, request->min_sequence(),
+                    [this, response](const Caller&) -> absl::Status {
+                      auto mirror = OpenMirror(database_);
+                      ASSIGN_OR_RETURN(*response->mutable_settings(),
+                                       EffectiveSettings(*mirror));
+                      return absl::OkStatus();
+                    });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::UpdateSettings(
+    grpc::CallbackServerContext* context,
+    const v1::UpdateSettingsRequest* request,
+    v1::UpdateSettingsResponse* response) {
+  return rpc_->Write(
+      context, Access::kBureauWrite, *request, request->request_id(),
+      [request](const Caller&, const storage::ModelTxn& model, v1::Event* e) {
+        return PrepareUpdateSettings(model, request->settings(), e);
+      },
+      [response](const Caller&, const storage::CommandResult& result) {
+        response->set_sequence(result.event->sequence());
+        *response->mutable_settings() = result.event->settings_updated().settings();
+      });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::GetCountyReportingStatus(
+    grpc::CallbackServerContext* context,
+    const v1::GetCountyReportingStatusRequest* request,
+    v1::GetCountyReportingStatusResponse* response) {
+  return rpc_->Read(
+      context, Access::kBureauRead, request->min_sequence(),
+      [this, request, response](const Caller&) -> absl::Status {
+        absl::CivilDay start, end;
+        RETURN_IF_ERROR(CheckDateRange(request->start_date(),
+                                       request->end_date(), &start, &end));
+        auto mirror = OpenMirror(database_);
+        std::vector<v1::School> schools;
+        RETURN_IF_ERROR(ForEachRecord<v1::School>(
+            *mirror, SchoolKeyPrefix(), [&](v1::School&& s) {
+              if (request->township_code().empty() ||
+                  s.township_code() == request->township_code()) {
+                schools.push_back(std::move(s));
+              }
+              return true;
+            }));
+        absl::Time now = clock_->Now();
+        for (const v1::School& school : schools) {
+          ASSIGN_OR_RETURN(*response->add_schools(),
+                           ReportingStatus(*mirror, school, start, end, now));
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::FindStudent(
+    grpc::CallbackServerContext* context, const v1::FindStudentRequest* request,
+    v1::FindStudentResponse* response) {
+  return rpc_->Read(context, Access::kBureauRead, request->min_sequence(),
+                    [this, request, response](const Caller&) -> absl::Status {
+                      auto mirror = OpenMirror(database_);
+                      ASSIGN_OR_RETURN(
+                          *response->mutable_student(),
+                          LookUpStudent(*mirror, request->student_id(),
+                                        request->student_number(),
+                                        request->id_number()));
+                      return absl::OkStatus();
+                    });
 }
 
 }  // namespace baoxue::services

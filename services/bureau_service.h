@@ -37,6 +37,29 @@ class BureauServiceImpl final : public v1::BureauService::CallbackService {
       const v1::GetSystemStatusRequest* request,
       v1::GetSystemStatusResponse* response) override;
 
+#define BAOXUE_RPC(Name)                                                  \
+  grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context,   \
+                                 const v1::Name##Request* request,       \
+                                 v1::Name##Response* response) override;
+  BAOXUE_RPC(ConfigureCounty)
+  BAOXUE_RPC(GetCounty)
+  BAOXUE_RPC(CreateTownship)
+  BAOXUE_RPC(RenameTownship)
+  BAOXUE_RPC(ListTownships)
+  BAOXUE_RPC(CreateVillage)
+  BAOXUE_RPC(RenameVillage)
+  BAOXUE_RPC(ListVillages)
+  BAOXUE_RPC(CreateSchool)
+  BAOXUE_RPC(UpdateSchool)
+  BAOXUE_RPC(ListSchools)
+  BAOXUE_RPC(SetCalendar)
+  BAOXUE_RPC(GetCalendar)
+  BAOXUE_RPC(GetSettings)
+  BAOXUE_RPC(UpdateSettings)
+  BAOXUE_RPC(GetCountyReportingStatus)
+  BAOXUE_RPC(FindStudent)
+#undef BAOXUE_RPC
+
  private:
   RpcRunner* const rpc_;
   const storage::Database* const database_;

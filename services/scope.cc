@@ -79,4 +79,19 @@ absl::Status CheckTownshipScope(const Caller& caller,
                 absl::StrCat("access township ", township_code));
 }
 
+absl::Status CheckStudentVisibleToSchool(const Caller& caller,
+                                         const v1::Student& student) {
+  const std::string& school = caller.account.school_id();
+  const v1::Enrolment& e = student.enrolment();
+  bool visible = e.school_id() == school ||
+                 (e.status() == v1::ENROLMENT_STATUS_TRANSFER_PENDING &&
+                  e.transfer_to_school_id() == school) ||
+                 e.status() == v1::ENROLMENT_STATUS_NOT_ENROLLED ||
+                 e.status() == v1::ENROLMENT_STATUS_WITHDRAWN ||
+                 e.status() == v1::ENROLMENT_STATUS_TRANSFERRED_OUT ||
+                 e.status() == v1::ENROLMENT_STATUS_DEFERRED;
+  if (visible) return absl::OkStatus();
+  return Denied(caller, "查看其他学校的学生", "see another school's student");
+}
+
 }  // namespace baoxue::services

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "baoxue/v1/student.pb.h"
 #include "services/auth.h"
 
 namespace baoxue::services {
@@ -34,6 +35,13 @@ absl::Status CheckSchoolScope(const Caller& caller, absl::string_view school_id)
 // `township_code`: a TOWNSHIP account bound to it, or a bureau account.
 absl::Status CheckTownshipScope(const Caller& caller,
                                 absl::string_view township_code);
+
+// PERMISSION_DENIED unless a SCHOOL caller may see `student`: a child of
+// its school of record, a child transferring to it, or — looked up by the
+// exact ID number or student number a family brings — a child on no
+// school's roll, whom it may enrol.
+absl::Status CheckStudentVisibleToSchool(const Caller& caller,
+                                         const v1::Student& student);
 
 // The localized name of a role, e.g. 学校 / school.
 absl::string_view RoleName(v1::Role role, Lang lang);

@@ -147,9 +147,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       s.rpc_.get(), s.database_.get(), s.log_.get(), s.worker_.get(),
       s.clock_);
   s.school_ = std::make_unique<SchoolServiceImpl>(s.rpc_.get(),
-                                                  s.database_.get());
-  s.township_ = std::make_unique<TownshipServiceImpl>(s.rpc_.get(),
-                                                      s.database_.get());
+                                                  s.database_.get(), s.clock_);
+  s.township_ = std::make_unique<TownshipServiceImpl>(
+      s.rpc_.get(), s.database_.get(), s.clock_);
 
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!options.tls_cert.empty()) {

@@ -4,6 +4,7 @@
 
 #include "baoxue/v1/township.grpc.pb.h"
 #include "services/rpc.h"
+#include "storage/clock.h"
 #include "storage/database.h"
 
 namespace baoxue::services {
@@ -11,17 +12,23 @@ namespace baoxue::services {
 // Thread-safe; every pointer must outlive the service.
 class TownshipServiceImpl final : public v1::TownshipService::CallbackService {
  public:
-  TownshipServiceImpl(RpcRunner* rpc, const storage::Database* database)
-      : rpc_(rpc), database_(database) {}
+  TownshipServiceImpl(RpcRunner* rpc, const storage::Database* database,
+                      Clock* clock)
+      : rpc_(rpc), database_(database), clock_(clock) {}
 
-  grpc::ServerUnaryReactor* GetTownshipSession(
-      grpc::CallbackServerContext* context,
-      const v1::GetTownshipSessionRequest* request,
-      v1::GetTownshipSessionResponse* response) override;
+#define BAOXUE_RPC(Name)                                                  \
+  grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context,   \
+                                 const v1::Name##Request* request,       \
+                                 v1::Name##Response* response) override;
+  BAOXUE_RPC(GetTownshipSession)
+  BAOXUE_RPC(ListTownshipStudents)
+  BAOXUE_RPC(GetTownshipReportingStatus)
+#undef BAOXUE_RPC
 
  private:
   RpcRunner* const rpc_;
   const storage::Database* const database_;
+  Clock* const clock_;
 };
 
 }  // namespace baoxue::services

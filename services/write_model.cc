@@ -1,5 +1,10 @@
 #include "services/write_model.h"
 
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+#include "services/dates.h"
 #include "storage/keys.h"
 #include "storage/status_macros.h"
 
@@ -11,19 +16,79 @@ using storage::ModelTxn;
 
 std::string MirrorPrefix() { return Key(KeySpace::kMirror).data(); }
 
+std::unique_ptr<ModelTxn> OpenMirror(const storage::Database* database) {
+  return std::make_unique<ModelTxn>(database, database->projection(),
+                                    MirrorPrefix());
+}
+
 std::string AccountKey(absl::string_view account_id) {
   return Key(KeySpace::kAccount).Str(account_id).data();
 }
-
 std::string AccountKeyPrefix() { return Key(KeySpace::kAccount).data(); }
+std::string TownshipKeyPrefix() { return Key(KeySpace::kTownship).data(); }
+std::string VillageKeyPrefix(absl::string_view township_code) {
+  // Village codes begin with their township's code; the prefix is the raw
+  // 9 digits, not a finished string component.
+  return Key(KeySpace::kVillage).data() + std::string(township_code);
+}
+std::string SchoolKeyPrefix() { return Key(KeySpace::kSchool).data(); }
+std::string StudentsOfSchoolPrefix(absl::string_view school_id) {
+  return Key(KeySpace::kStudentBySchool).Str(school_id).data();
+}
+std::string StudentsOfTownshipPrefix(absl::string_view township_code) {
+  return Key(KeySpace::kStudentByTownship).Str(township_code).data();
+}
+std::string StudentKey(absl::string_view student_id) {
+  return Key(KeySpace::kStudent).Str(student_id).data();
+}
+
+std::string StudentIdFromIndexKey(absl::string_view key, size_t prefix_size) {
+  storage::KeyReader reader(key.substr(prefix_size));
+  std::string id;
+  reader.Str(&id);
+  return id;
+}
 
 namespace {
 
 std::string TokenHashKey(absl::string_view sha256_hex) {
   return Key(KeySpace::kTokenHash).Str(sha256_hex).data();
 }
-
 std::string ClockKey() { return Key(KeySpace::kClock).data(); }
+std::string CountyKey() { return Key(KeySpace::kCounty).data(); }
+std::string TownshipKey(absl::string_view code) {
+  return Key(KeySpace::kTownship).Str(code).data();
+}
+std::string VillageKey(absl::string_view code) {
+  return Key(KeySpace::kVillage).Str(code).data();
+}
+std::string SchoolKey(absl::string_view id) {
+  return Key(KeySpace::kSchool).Str(id).data();
+}
+std::string CalendarKey(int school_year) {
+  return Key(KeySpace::kCalendar).U32(static_cast<uint32_t>(school_year)).data();
+}
+std::string SettingsKey() { return Key(KeySpace::kSettings).data(); }
+std::string IdNumberKey(absl::string_view id_number) {
+  return Key(KeySpace::kIdNumber).Str(id_number).data();
+}
+std::string StudentNumberKey(absl::string_view number) {
+  return Key(KeySpace::kStudentNumber).Str(number).data();
+}
+std::string AttendanceKey(absl::string_view school_id, absl::CivilDay day) {
+  return Key(KeySpace::kAttendance).Str(school_id).U32(DayNumber(day)).data();
+}
+std::string StudentOfSchoolKey(absl::string_view school_id,
+                               absl::string_view student_id) {
+  return Key(KeySpace::kStudentBySchool).Str(school_id).Str(student_id).data();
+}
+std::string StudentOfTownshipKey(absl::string_view township_code,
+                                 absl::string_view student_id) {
+  return Key(KeySpace::kStudentByTownship)
+      .Str(township_code)
+      .Str(student_id)
+      .data();
+}
 
 template <typename T>
 absl::StatusOr<std::optional<T>> Find(const ModelTxn& model,
@@ -34,16 +99,165 @@ absl::StatusOr<std::optional<T>> Find(const ModelTxn& model,
   return std::optional<T>(std::move(record));
 }
 
+absl::StatusOr<std::optional<v1::Student>> FindStudentVia(
+    const ModelTxn& model, absl::string_view index_key) {
+  ASSIGN_OR_RETURN(std::optional<std::string> id, model.Get(index_key));
+  if (!id.has_value()) return std::optional<v1::Student>();
+  return FindStudent(model, *id);
+}
+
+// Writes a student record and keeps its indexes in step. Former student
+// numbers stay indexed: a replaced L number still finds the child and is
+// never given to another.
+absl::Status PutStudent(ModelTxn* model, const v1::Student& student) {
+  ASSIGN_OR_RETURN(auto old, FindStudent(*model, student.student_id()));
+  if (old.has_value()) {
+    if (!old->id_number().empty() && old->id_number() != student.id_number()) {
+      model->Delete(IdNumberKey(old->id_number()));
+    }
+    if (old->enrolment().school_id() != student.enrolment().school_id() &&
+        !old->enrolment().school_id().empty()) {
+      model->Delete(
+          StudentOfSchoolKey(old->enrolment().school_id(), old->student_id()));
+    }
+    if (old->household_township_code() != student.household_township_code()) {
+      model->Delete(StudentOfTownshipKey(old->household_township_code(),
+                                         old->student_id()));
+    }
+  }
+  model->PutProto(StudentKey(student.student_id()), student);
+  if (!student.id_number().empty()) {
+    model->Put(IdNumberKey(student.id_number()), student.student_id());
+  }
+  model->Put(StudentNumberKey(student.student_number()), student.student_id());
+  if (!student.enrolment().school_id().empty()) {
+    model->Put(
+        StudentOfSchoolKey(student.enrolment().school_id(), student.student_id()),
+        "");
+  }
+  model->Put(StudentOfTownshipKey(student.household_township_code(),
+                                  student.student_id()),
+             "");
+  return absl::OkStatus();
+}
+
+template <typename Record>
+void AddFormerName(Record* record, const std::string& new_name,
+                   const google::protobuf::Timestamp& when) {
+  if (record->name() == new_name) return;
+  v1::FormerName* former = record->add_former_names();
+  former->set_name(record->name());
+  *former->mutable_replace_time() = when;
+  record->set_name(new_name);
+}
+
+absl::Status Missing(absl::string_view what) {
+  return absl::InternalError(absl::StrCat(what, " is not in the model"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<v1::Account>> FindAccount(
     const ModelTxn& model, absl::string_view account_id) {
   return Find<v1::Account>(model, AccountKey(account_id));
 }
-
 absl::StatusOr<std::optional<v1::ClockTick>> LastClockTick(
     const ModelTxn& model) {
   return Find<v1::ClockTick>(model, ClockKey());
+}
+absl::StatusOr<std::optional<v1::County>> FindCounty(const ModelTxn& model) {
+  return Find<v1::County>(model, CountyKey());
+}
+absl::StatusOr<std::optional<v1::Township>> FindTownship(
+    const ModelTxn& model, absl::string_view code) {
+  return Find<v1::Township>(model, TownshipKey(code));
+}
+absl::StatusOr<std::optional<v1::Village>> FindVillage(const ModelTxn& model,
+                                                       absl::string_view code) {
+  return Find<v1::Village>(model, VillageKey(code));
+}
+absl::StatusOr<std::optional<v1::School>> FindSchool(
+    const ModelTxn& model, absl::string_view school_id) {
+  return Find<v1::School>(model, SchoolKey(school_id));
+}
+absl::StatusOr<std::optional<v1::SchoolYearCalendar>> FindCalendar(
+    const ModelTxn& model, int school_year) {
+  return Find<v1::SchoolYearCalendar>(model, CalendarKey(school_year));
+}
+absl::StatusOr<std::optional<v1::Student>> FindStudent(
+    const ModelTxn& model, absl::string_view student_id) {
+  return Find<v1::Student>(model, StudentKey(student_id));
+}
+absl::StatusOr<std::optional<v1::Student>> FindStudentByIdNumber(
+    const ModelTxn& model, absl::string_view id_number) {
+  return FindStudentVia(model, IdNumberKey(id_number));
+}
+absl::StatusOr<std::optional<v1::Student>> FindStudentByNumber(
+    const ModelTxn& model, absl::string_view student_number) {
+  return FindStudentVia(model, StudentNumberKey(student_number));
+}
+absl::StatusOr<std::optional<v1::AttendanceReport>> FindAttendanceReport(
+    const ModelTxn& model, absl::string_view school_id, absl::CivilDay day) {
+  return Find<v1::AttendanceReport>(model, AttendanceKey(school_id, day));
+}
+
+v1::RuleSettings DefaultSettings() {
+  v1::RuleSettings s;
+  s.set_consecutive_absence_days(3);
+  s.set_cumulative_absence_days(10);
+  s.set_transfer_limbo_days(30);
+  s.set_lawful_status_grace_days(10);
+  s.set_half_day_rule(v1::HALF_DAY_RULE_COUNTS);
+  s.set_first_contact_school_days(1);
+  s.set_verification_days(7);
+  s.set_persuasion_action_interval_days(7);
+  s.set_persuasion_escalation_days(30);
+  s.set_closure_approval_days(7);
+  s.set_observation_school_days(20);
+  s.set_closure_rule(v1::CLOSURE_RULE_BUREAU_APPROVAL);
+  s.set_reporting_cutoff_minutes(18 * 60);
+  s.set_missing_report_alert_days(3);
+  s.set_report_max_age_days(30);
+  return s;
+}
+
+absl::StatusOr<v1::RuleSettings> EffectiveSettings(const ModelTxn& model) {
+  ASSIGN_OR_RETURN(auto stored, Find<v1::RuleSettings>(model, SettingsKey()));
+  // SettingsUpdated always carries the complete settings, so a stored
+  // record needs no merging with the defaults.
+  return stored.has_value() ? *stored : DefaultSettings();
+}
+
+absl::StatusOr<domain::SchoolCalendar> ToSchoolCalendar(
+    const v1::SchoolYearCalendar& calendar) {
+  domain::CalendarSpec spec;
+  spec.school_year = calendar.school_year();
+  for (const v1::Term& term : calendar.terms()) {
+    spec.terms.push_back(domain::Term{term.name(), ToCivilDay(term.start_date()),
+                                      ToCivilDay(term.end_date())});
+  }
+  for (const v1::Date& d : calendar.holidays()) {
+    spec.holidays.push_back(ToCivilDay(d));
+  }
+  for (const v1::Date& d : calendar.makeup_days()) {
+    spec.makeup_days.push_back(ToCivilDay(d));
+  }
+  return domain::SchoolCalendar::Create(std::move(spec));
+}
+
+absl::StatusOr<std::optional<domain::CountyCalendar>> CalendarAround(
+    const ModelTxn& model, absl::CivilDay day) {
+  std::vector<domain::SchoolCalendar> years;
+  for (int year : {static_cast<int>(day.year()) - 1, static_cast<int>(day.year())}) {
+    ASSIGN_OR_RETURN(auto stored, FindCalendar(model, year));
+    if (!stored.has_value()) continue;
+    ASSIGN_OR_RETURN(domain::SchoolCalendar calendar, ToSchoolCalendar(*stored));
+    years.push_back(std::move(calendar));
+  }
+  if (years.empty()) return std::optional<domain::CountyCalendar>();
+  ASSIGN_OR_RETURN(domain::CountyCalendar county,
+                   domain::CountyCalendar::Create(std::move(years)));
+  return std::optional<domain::CountyCalendar>(std::move(county));
 }
 
 absl::Status WriteModelApplier::Apply(const v1::Event& event, ModelTxn* model) {
@@ -60,9 +274,7 @@ absl::Status WriteModelApplier::Apply(const v1::Event& event, ModelTxn* model) {
     case v1::Event::kAccountRevoked: {
       ASSIGN_OR_RETURN(auto account,
                        FindAccount(*model, event.account_revoked().account_id()));
-      if (!account.has_value()) {
-        return absl::InternalError("revoked account is not in the model");
-      }
+      if (!account.has_value()) return Missing("revoked account");
       account->set_revoked(true);
       model->PutProto(AccountKey(account->account_id()), *account);
       return absl::OkStatus();
@@ -70,6 +282,74 @@ absl::Status WriteModelApplier::Apply(const v1::Event& event, ModelTxn* model) {
     case v1::Event::kClockTick:
       model->PutProto(ClockKey(), event.clock_tick());
       return absl::OkStatus();
+    case v1::Event::kCountyConfigured:
+      model->PutProto(CountyKey(), event.county_configured().county());
+      return absl::OkStatus();
+    case v1::Event::kTownshipCreated: {
+      const v1::Township& t = event.township_created().township();
+      model->PutProto(TownshipKey(t.township_code()), t);
+      return absl::OkStatus();
+    }
+    case v1::Event::kTownshipRenamed: {
+      const auto& renamed = event.township_renamed();
+      ASSIGN_OR_RETURN(auto t, FindTownship(*model, renamed.township_code()));
+      if (!t.has_value()) return Missing("renamed township");
+      AddFormerName(&*t, renamed.name(), event.record_time());
+      model->PutProto(TownshipKey(t->township_code()), *t);
+      return absl::OkStatus();
+    }
+    case v1::Event::kVillageCreated: {
+      const v1::Village& v = event.village_created().village();
+      model->PutProto(VillageKey(v.village_code()), v);
+      return absl::OkStatus();
+    }
+    case v1::Event::kVillageRenamed: {
+      const auto& renamed = event.village_renamed();
+      ASSIGN_OR_RETURN(auto v, FindVillage(*model, renamed.village_code()));
+      if (!v.has_value()) return Missing("renamed village");
+      AddFormerName(&*v, renamed.name(), event.record_time());
+      model->PutProto(VillageKey(v->village_code()), *v);
+      return absl::OkStatus();
+    }
+    case v1::Event::kSchoolCreated: {
+      const v1::School& s = event.school_created().school();
+      model->PutProto(SchoolKey(s.school_id()), s);
+      return absl::OkStatus();
+    }
+    case v1::Event::kSchoolUpdated: {
+      const v1::School& update = event.school_updated().school();
+      ASSIGN_OR_RETURN(auto s, FindSchool(*model, update.school_id()));
+      if (!s.has_value()) return Missing("updated school");
+      AddFormerName(&*s, update.name(), event.record_time());
+      s->set_kind(update.kind());
+      *s->mutable_grades() = update.grades();
+      model->PutProto(SchoolKey(s->school_id()), *s);
+      return absl::OkStatus();
+    }
+    case v1::Event::kCalendarSet: {
+      const v1::SchoolYearCalendar& c = event.calendar_set().calendar();
+      model->PutProto(CalendarKey(c.school_year()), c);
+      return absl::OkStatus();
+    }
+    case v1::Event::kSettingsUpdated:
+      model->PutProto(SettingsKey(), event.settings_updated().settings());
+      return absl::OkStatus();
+    case v1::Event::kStudentRegistered:
+      return PutStudent(model, event.student_registered().student());
+    case v1::Event::kStudentUpdated:
+      return PutStudent(model, event.student_updated().student());
+    case v1::Event::kEnrolmentChanged:
+      return PutStudent(model, event.enrolment_changed().student());
+    case v1::Event::kStudentsImported:
+      for (const v1::Student& s : event.students_imported().students()) {
+        RETURN_IF_ERROR(PutStudent(model, s));
+      }
+      return absl::OkStatus();
+    case v1::Event::kAttendanceReported: {
+      const v1::AttendanceReport& r = event.attendance_reported().report();
+      model->PutProto(AttendanceKey(r.school_id(), ToCivilDay(r.date())), r);
+      return absl::OkStatus();
+    }
     case v1::Event::BODY_NOT_SET:
       break;
   }

@@ -36,6 +36,8 @@ enum class KeySpace : char {
   kStudentNumber = 'n',    // 学籍号 -> student id
   kAttendance = 'd',       // school id, date -> attendance report
   kRoster = 'r',           // village code, ID number -> roster entry
+  kStudentBySchool = 'b',  // school id, student id -> empty
+  kStudentByTownship = 'h',  // household township, student id -> empty
   // ---- projection family.
   kMirror = 'M',           // the worker's copy of the model, at its offset
   kAuditByAccount = 'U',   // account_id, sequence -> empty
