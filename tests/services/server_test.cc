@@ -23,6 +23,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "storage/keys.h"
+#include "tests/services/test_server.h"
 #include "tests/storage/test_util.h"
 
 namespace baoxue::services {
@@ -32,54 +33,12 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing_util::TempDir;
 
-// Sets `authorization` (when `token` is not null) and `accept-language`.
-void Prepare(grpc::ClientContext* context, const std::string* token,
-             const std::string& lang = "") {
-  if (token != nullptr) context->AddMetadata("authorization", "Bearer " + *token);
-  if (!lang.empty()) context->AddMetadata("accept-language", lang);
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(30));
-}
+using testing_server::Prepare;
 
-class ServerTest : public ::testing::Test {
+// The shared in-process fixture (tests/services/test_server.h): a server with
+// a ManualClock; accounts of a school or township create it first.
+class ServerTest : public testing_server::ServerFixture {
  protected:
-  void SetUp() override { StartServer(); }
-
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-    server_.reset();
-  }
-
-  void StartServer() {
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.data_dir = dir_.sub("data");
-    options.run_ticker = false;
-    options.query_threads = 2;
-    auto server = Server::Start(options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
-    bureau_ = v1::BureauService::NewStub(channel_);
-    school_ = v1::SchoolService::NewStub(channel_);
-    township_ = v1::TownshipService::NewStub(channel_);
-    std::ifstream in(server_->token_file());
-    std::stringstream contents;
-    contents << in.rdbuf();
-    admin_token_ = std::string(absl::StripAsciiWhitespace(contents.str()));
-  }
-
-  void RestartServer() {
-    bureau_.reset();
-    school_.reset();
-    township_.reset();
-    channel_.reset();
-    server_->Shutdown();
-    server_.reset();
-    StartServer();
-  }
-
   struct Created {
     grpc::Status status;
     v1::CreateAccountResponse response;
@@ -97,23 +56,6 @@ class ServerTest : public ::testing::Test {
     Created created;
     created.status = bureau_->CreateAccount(&context, request, &created.response);
     return created;
-  }
-
-  // Creates an account and returns its token.
-  std::string MakeAccount(const std::string& id, v1::Role role,
-                          const std::string& school = "",
-                          const std::string& township = "") {
-    v1::Account account;
-    account.set_account_id(id);
-    account.set_display_name("测试账号 " + id);
-    account.set_role(role);
-    account.set_school_id(school);
-    account.set_township_code(township);
-    Created created = CreateAccount(account);
-    EXPECT_TRUE(created.status.ok()) << created.status.error_message();
-    EXPECT_FALSE(created.response.token().empty());
-    last_sequence_ = created.response.sequence();
-    return created.response.token();
   }
 
   v1::GetSystemStatusResponse Status() {
@@ -209,14 +151,6 @@ class ServerTest : public ::testing::Test {
     EXPECT_EQ(server_->log()->LastSequence(), before) << what;
   }
 
-  TempDir dir_;
-  std::unique_ptr<Server> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::BureauService::Stub> bureau_;
-  std::unique_ptr<v1::SchoolService::Stub> school_;
-  std::unique_ptr<v1::TownshipService::Stub> township_;
-  std::string admin_token_;
-  uint64_t last_sequence_ = 0;
 };
 
 v1::Account SchoolAccount(const std::string& id) {
@@ -432,6 +366,7 @@ TEST_F(ServerTest, CreateAccountValidationNamesTheField) {
     a.set_township_code("3505");
     cases.push_back({"short township code", a, "account.township_code"});
   }
+  EnsureSchool("xunzhong-primary");
   uint64_t before = server_->log()->LastSequence();
   for (const Case& c : cases) {
     for (const std::string lang : {"", "en"}) {
@@ -449,6 +384,28 @@ TEST_F(ServerTest, CreateAccountValidationNamesTheField) {
   Created duplicate = CreateAccount(SchoolAccount("school-b"));
   EXPECT_EQ(duplicate.status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
   EXPECT_THAT(duplicate.status.error_message(), HasSubstr("school-b"));
+}
+
+TEST_F(ServerTest, AccountOfAMissingSchoolOrTownshipIsRefused) {
+  uint64_t before = server_->log()->LastSequence();
+  Created school = CreateAccount(SchoolAccount("school-nowhere"));
+  EXPECT_EQ(school.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(school.status.error_message(), HasSubstr("account.school_id"));
+  EXPECT_THAT(school.status.error_message(), HasSubstr("不存在"));
+  v1::Account township = SchoolAccount("township-nowhere");
+  township.set_role(v1::ROLE_TOWNSHIP);
+  township.clear_school_id();
+  township.set_township_code("350526109");
+  Created t = CreateAccount(township, "", nullptr, "en");
+  EXPECT_EQ(t.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(t.status.error_message(),
+            "account.township_code: township 350526109 does not exist");
+  EXPECT_EQ(server_->log()->LastSequence(), before);
+  // Once they exist, the same accounts are created.
+  EnsureSchool("xunzhong-primary");
+  EnsureTownship("350526109");
+  EXPECT_TRUE(CreateAccount(SchoolAccount("school-nowhere")).status.ok());
+  EXPECT_TRUE(CreateAccount(township).status.ok());
 }
 
 TEST_F(ServerTest, MessagesAreChineseByDefaultAndEnglishOnRequest) {
@@ -472,6 +429,7 @@ TEST_F(ServerTest, MessagesAreChineseByDefaultAndEnglishOnRequest) {
 }
 
 TEST_F(ServerTest, RetriedRequestIdReturnsTheSameSequenceAndNoToken) {
+  EnsureSchool("xunzhong-primary");
   Created first = CreateAccount(SchoolAccount("school-c"), "create-school-c");
   ASSERT_TRUE(first.status.ok()) << first.status.error_message();
   EXPECT_FALSE(first.response.token().empty());
@@ -572,6 +530,9 @@ TEST_F(ServerTest, ListAccountsPagesThroughEveryAccount) {
 TEST_F(ServerTest, MinSequenceGivesReadYourWrites) {
   // Each write is immediately visible to a read that names its sequence;
   // no sleeping, no polling.
+  EnsureSchool("xunzhong-primary");  // the county, a township, the school
+  const uint64_t seeded = Status().last_sequence();
+  EXPECT_EQ(seeded, 4u);  // the first account and the three above
   for (int i = 0; i < 20; ++i) {
     std::string id = absl::StrCat("school-ryw-", i);
     Created created = CreateAccount(SchoolAccount(id));
@@ -587,7 +548,7 @@ TEST_F(ServerTest, MinSequenceGivesReadYourWrites) {
                        << created.response.sequence();
   }
   v1::GetSystemStatusResponse status = Status();
-  EXPECT_EQ(status.last_sequence(), 21u);
+  EXPECT_EQ(status.last_sequence(), seeded + 20);
   EXPECT_EQ(status.version(), BAOXUE_VERSION);
 
   // A sequence that will never come: the call's deadline bounds the wait.
@@ -740,8 +701,8 @@ TEST_F(ServerTest, RestartKeepsAccountsAndTheBureauToken) {
   EXPECT_TRUE(school_->GetSchoolSession(&context, v1::GetSchoolSessionRequest(),
                                         &session)
                   .ok());
-  // New writes continue the log.
-  MakeAccount("school-after", v1::ROLE_SCHOOL, "school-after");
+  // New writes continue the log (for a school that exists already).
+  MakeAccount("school-after", v1::ROLE_SCHOOL, "school-r");
   EXPECT_EQ(last_sequence_, sequence_before + 1);
 }
 
