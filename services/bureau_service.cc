@@ -404,4 +404,19 @@ grpc::ServerUnaryReactor* BureauServiceImpl::FindStudent(
                     });
 }
 
+grpc::ServerUnaryReactor* BureauServiceImpl::RebuildProjections(
+    grpc::CallbackServerContext* context,
+    const v1::RebuildProjectionsRequest* request,
+    v1::RebuildProjectionsResponse* response) {
+  return rpc_->Read(context, Access::kBureauWrite, 0,
+                    [this, response](const Caller&) -> absl::Status {
+                      absl::Time start = absl::Now();
+                      RETURN_IF_ERROR(worker_->RebuildOnline());
+                      response->set_applied_sequence(worker_->applied_sequence());
+                      response->set_duration_millis(
+                          absl::ToInt64Milliseconds(absl::Now() - start));
+                      return absl::OkStatus();
+                    });
+}
+
 }  // namespace baoxue::services

@@ -15,7 +15,7 @@ namespace baoxue::services {
 class BureauServiceImpl final : public v1::BureauService::CallbackService {
  public:
   BureauServiceImpl(RpcRunner* rpc, const storage::Database* database,
-                    const storage::EventLog* log, const Worker* worker,
+                    const storage::EventLog* log, Worker* worker,
                     Clock* clock)
       : rpc_(rpc), database_(database), log_(log), worker_(worker),
         clock_(clock) {}
@@ -58,13 +58,14 @@ class BureauServiceImpl final : public v1::BureauService::CallbackService {
   BAOXUE_RPC(UpdateSettings)
   BAOXUE_RPC(GetCountyReportingStatus)
   BAOXUE_RPC(FindStudent)
+  BAOXUE_RPC(RebuildProjections)
 #undef BAOXUE_RPC
 
  private:
   RpcRunner* const rpc_;
   const storage::Database* const database_;
   const storage::EventLog* const log_;
-  const Worker* const worker_;
+  Worker* const worker_;
   Clock* const clock_;
 };
 

@@ -24,6 +24,9 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "signed (mutual TLS).");
 ABSL_FLAG(bool, insecure, false,
           "Allow a non-loopback --listen address without TLS.");
+ABSL_FLAG(bool, rebuild, false,
+          "Drop every projection and replay the whole event log before "
+          "serving.");
 ABSL_FLAG(std::string, log_level, "info",
           "Least severe messages to print: info, warning or error.");
 ABSL_FLAG(std::string, lang, "zh",
@@ -68,6 +71,11 @@ int main(int argc, char** argv) {
   options.tls_key = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   options.insecure = absl::GetFlag(FLAGS_insecure);
+  options.rebuild = absl::GetFlag(FLAGS_rebuild);
+  if (options.rebuild) {
+    Say("正在重建全部投影（重放事件日志）……",
+        "rebuilding every projection (replaying the event log)...");
+  }
 
   auto server = baoxue::services::Server::Start(options);
   if (!server.ok()) {

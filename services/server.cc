@@ -137,6 +137,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   if (s.log_->LastSequence() == 0) RETURN_IF_ERROR(s.CreateFirstAccount());
 
   s.worker_ = std::make_unique<Worker>(s.database_.get(), s.log_.get());
+  if (options.rebuild) RETURN_IF_ERROR(s.worker_->Rebuild());
   RETURN_IF_ERROR(s.worker_->Start());
   s.ticker_ = std::make_unique<Ticker>(s.sequencer_.get(), s.clock_);
 

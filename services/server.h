@@ -40,6 +40,8 @@ struct ServerOptions {
   // The ticker appends clock events on its own; tests drive time instead.
   bool run_ticker = true;
   int query_threads = 4;
+  // Drop every projection and replay the log before serving.
+  bool rebuild = false;
   // For fault-injection tests. Not owned.
   rocksdb::Env* env = nullptr;
 };

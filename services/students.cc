@@ -445,7 +445,10 @@ absl::Status PrepareChangeEnrolment(const storage::ModelTxn& model,
       break;
     }
     case v1::EnrolmentChange::kTransferOut: {
-      if (!on_roll_here) {
+      // The school of record may also come back to a move out of the
+      // county to record the receiving school's proof once it arrives.
+      bool proof_update = ours && status == v1::ENROLMENT_STATUS_TRANSFERRED_OUT;
+      if (!on_roll_here && !proof_update) {
         return Illegal(before, "只有学籍所在学校可以办理转出",
                        "only the school of record can transfer a child out");
       }

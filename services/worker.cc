@@ -113,6 +113,16 @@ absl::Status Worker::Rebuild() {
   return CatchUp();
 }
 
+absl::Status Worker::RebuildOnline() {
+  absl::MutexLock lock(&rebuild_mu_);
+  Stop();
+  absl::Status rebuilt = Rebuild();
+  // The thread comes back either way: a failed rebuild is retried by the
+  // worker's own loop from the offset it reached.
+  absl::Status started = Start();
+  return rebuilt.ok() ? started : rebuilt;
+}
+
 absl::StatusOr<uint64_t> Worker::EventsApplied() const {
   ASSIGN_OR_RETURN(auto stored,
                    database_->Get(database_->projection(), EventsAppliedKey()));
@@ -132,9 +142,11 @@ absl::StatusOr<size_t> Worker::ApplyBatch() {
   ASSIGN_OR_RETURN(auto counted, projection.Get(EventsAppliedKey()));
   uint64_t count = 0;
   if (counted.has_value()) storage::DecodeFixed64(*counted, &count);
+  ledgers_.Bind(&projection);
   for (const v1::Event& event : events) {
     RETURN_IF_ERROR(ApplyEvent(event, &projection, &mirror));
   }
+  ledgers_.Bind(nullptr);
   projection.Put(EventsAppliedKey(), storage::EncodeFixed64(count + events.size()));
 
   rocksdb::WriteBatch batch;

@@ -19,6 +19,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "services/ledger_projector.h"
 #include "services/rpc.h"
 #include "services/write_model.h"
 #include "storage/database.h"
@@ -55,6 +56,10 @@ class Worker : public AppliedWaiter {
   // start on the calling thread. Must not run while the thread does.
   absl::Status Rebuild();
 
+  // Stops the thread, rebuilds, and starts it again. Thread-safe against
+  // itself (one rebuild at a time).
+  absl::Status RebuildOnline();
+
   uint64_t applied_sequence() const;
   bool WaitForApplied(uint64_t sequence, absl::Time deadline) override;
   // The last error the worker met (it retries); OK when healthy.
@@ -74,12 +79,14 @@ class Worker : public AppliedWaiter {
   storage::Database* const database_;
   storage::EventLog* const log_;
   const Options options_;
-  WriteModelApplier model_applier_;
+  LedgerProjector ledgers_;
+  WriteModelApplier model_applier_{&ledgers_};
 
   mutable absl::Mutex mu_;
   uint64_t applied_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status last_error_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> stopping_{false};
+  absl::Mutex rebuild_mu_;
   std::thread thread_;
 };
 

@@ -106,10 +106,26 @@ absl::StatusOr<std::optional<v1::Student>> FindStudentVia(
   return FindStudent(model, *id);
 }
 
+template <typename Record>
+void AddFormerName(Record* record, const std::string& new_name,
+                   const google::protobuf::Timestamp& when) {
+  if (record->name() == new_name) return;
+  v1::FormerName* former = record->add_former_names();
+  former->set_name(record->name());
+  *former->mutable_replace_time() = when;
+  record->set_name(new_name);
+}
+
+absl::Status Missing(absl::string_view what) {
+  return absl::InternalError(absl::StrCat(what, " is not in the model"));
+}
+
+}  // namespace
+
 // Writes a student record and keeps its indexes in step. Former student
 // numbers stay indexed: a replaced L number still finds the child and is
 // never given to another.
-absl::Status PutStudent(ModelTxn* model, const v1::Student& student) {
+absl::Status PutStudentRecord(ModelTxn* model, const v1::Student& student) {
   ASSIGN_OR_RETURN(auto old, FindStudent(*model, student.student_id()));
   if (old.has_value()) {
     if (!old->id_number().empty() && old->id_number() != student.id_number()) {
@@ -129,7 +145,9 @@ absl::Status PutStudent(ModelTxn* model, const v1::Student& student) {
   if (!student.id_number().empty()) {
     model->Put(IdNumberKey(student.id_number()), student.student_id());
   }
-  model->Put(StudentNumberKey(student.student_number()), student.student_id());
+  if (!student.student_number().empty()) {
+    model->Put(StudentNumberKey(student.student_number()), student.student_id());
+  }
   if (!student.enrolment().school_id().empty()) {
     model->Put(
         StudentOfSchoolKey(student.enrolment().school_id(), student.student_id()),
@@ -140,22 +158,6 @@ absl::Status PutStudent(ModelTxn* model, const v1::Student& student) {
              "");
   return absl::OkStatus();
 }
-
-template <typename Record>
-void AddFormerName(Record* record, const std::string& new_name,
-                   const google::protobuf::Timestamp& when) {
-  if (record->name() == new_name) return;
-  v1::FormerName* former = record->add_former_names();
-  former->set_name(record->name());
-  *former->mutable_replace_time() = when;
-  record->set_name(new_name);
-}
-
-absl::Status Missing(absl::string_view what) {
-  return absl::InternalError(absl::StrCat(what, " is not in the model"));
-}
-
-}  // namespace
 
 absl::StatusOr<std::optional<v1::Account>> FindAccount(
     const ModelTxn& model, absl::string_view account_id) {
@@ -261,6 +263,12 @@ absl::StatusOr<std::optional<domain::CountyCalendar>> CalendarAround(
 }
 
 absl::Status WriteModelApplier::Apply(const v1::Event& event, ModelTxn* model) {
+  RETURN_IF_ERROR(ApplyRecords(event, model));
+  return cases_.Apply(event, model);
+}
+
+absl::Status WriteModelApplier::ApplyRecords(const v1::Event& event,
+                                             ModelTxn* model) {
   switch (event.body_case()) {
     case v1::Event::kAccountCreated: {
       v1::Account account = event.account_created().account();
@@ -335,14 +343,14 @@ absl::Status WriteModelApplier::Apply(const v1::Event& event, ModelTxn* model) {
       model->PutProto(SettingsKey(), event.settings_updated().settings());
       return absl::OkStatus();
     case v1::Event::kStudentRegistered:
-      return PutStudent(model, event.student_registered().student());
+      return PutStudentRecord(model, event.student_registered().student());
     case v1::Event::kStudentUpdated:
-      return PutStudent(model, event.student_updated().student());
+      return PutStudentRecord(model, event.student_updated().student());
     case v1::Event::kEnrolmentChanged:
-      return PutStudent(model, event.enrolment_changed().student());
+      return PutStudentRecord(model, event.enrolment_changed().student());
     case v1::Event::kStudentsImported:
       for (const v1::Student& s : event.students_imported().students()) {
-        RETURN_IF_ERROR(PutStudent(model, s));
+        RETURN_IF_ERROR(PutStudentRecord(model, s));
       }
       return absl::OkStatus();
     case v1::Event::kAttendanceReported: {
@@ -350,6 +358,19 @@ absl::Status WriteModelApplier::Apply(const v1::Event& event, ModelTxn* model) {
       model->PutProto(AttendanceKey(r.school_id(), ToCivilDay(r.date())), r);
       return absl::OkStatus();
     }
+    case v1::Event::kChildReportedOutOfSchool:
+      if (event.child_reported_out_of_school().registered()) {
+        return PutStudentRecord(model, event.child_reported_out_of_school().student());
+      }
+      return absl::OkStatus();
+    case v1::Event::kCaseVerified:
+    case v1::Event::kCaseActionRecorded:
+    case v1::Event::kCaseArranged:
+    case v1::Event::kReturnConfirmed:
+    case v1::Event::kClosureDecided:
+    case v1::Event::kResponsiblePeopleAssigned:
+    case v1::Event::kRosterUpdated:
+      return absl::OkStatus();  // the case engine's
     case v1::Event::BODY_NOT_SET:
       break;
   }

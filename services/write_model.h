@@ -23,17 +23,31 @@
 #include "baoxue/v1/county.pb.h"
 #include "baoxue/v1/events.pb.h"
 #include "baoxue/v1/student.pb.h"
+#include "services/case_engine.h"
 #include "services/domain/calendar.h"
 #include "storage/model_txn.h"
 #include "storage/sequencer.h"
 
 namespace baoxue::services {
 
-// Applies events to a model. Stateless and thread-compatible.
+// Applies events to a model: the records themselves, then the follow-up
+// rules (CaseEngine). Thread-compatible.
 class WriteModelApplier : public storage::EventApplier {
  public:
+  // "*observer" (may be null) is told of every case write; it must outlive
+  // the applier.
+  explicit WriteModelApplier(CaseObserver* observer = nullptr)
+      : cases_(observer) {}
   absl::Status Apply(const v1::Event& event, storage::ModelTxn* model) override;
+
+ private:
+  absl::Status ApplyRecords(const v1::Event& event, storage::ModelTxn* model);
+  CaseEngine cases_;
 };
+
+// Writes a child's record and keeps its indexes in step.
+absl::Status PutStudentRecord(storage::ModelTxn* model,
+                              const v1::Student& student);
 
 // The prefix under which the worker keeps its copy of the model in the
 // projection family; readers open a ModelTxn with it to read that copy.

@@ -43,8 +43,14 @@ enum class KeySpace : char {
   kAuditByAccount = 'U',   // account_id, sequence -> empty
   kAuditByStudent = 'P',   // student id, sequence -> empty
   kCase = 'C',             // case id -> Case
+  kOpenCase = 'O',         // student id -> id of the child's open case
+  kCaseHistory = 'H',      // case id, sequence, index -> CaseHistoryEntry
+  kAbsences = 'A',         // student id -> StudentAbsences
+  kCaseNumber = 'Q',       // year -> fixed64 last case number
+  kReportingState = 'L',   // school id -> SchoolReportingState
+  kReportingAlert = 'R',   // school id -> ReportingAlert
   kCaseIndex = 'X',        // index name, components..., case id -> empty
-  kTimer = 'Z',            // due time, case id, timer kind -> empty
+  kTimer = 'Z',            // due time, target, timer kind -> empty
   kCounter = 'N',          // counter name, components... -> fixed64
   // ---- meta family.
   kConsumerOffset = 'o',   // consumer name -> fixed64 sequence
