@@ -129,8 +129,9 @@ absl::Status CheckStudentFields(const storage::ModelTxn& model,
   std::set<int> groups;
   for (int i = 0; i < s.priority_groups_size(); ++i) {
     int group = s.priority_groups(i);
-    const Field field{absl::StrCat("student.priority_groups[", i, "]"),
-                      "重点群体"};
+    // Field holds a string_view: the path must outlive it.
+    const std::string path = absl::StrCat("student.priority_groups[", i, "]");
+    const Field field{path, "重点群体"};
     if (group == v1::PRIORITY_GROUP_UNSPECIFIED ||
         !v1::PriorityGroup_IsValid(group)) {
       return FieldError(field, "取值无效", "is not a valid priority group");
