@@ -88,13 +88,20 @@ bool TakeValue(const FlagSpec& spec, const FlagToken& flag,
 std::string FlagValues::Get(absl::string_view name,
                             absl::string_view fallback) const {
   auto it = values_.find(name);
-  return it == values_.end() ? std::string(fallback) : it->second;
+  return it == values_.end() || it->second.empty() ? std::string(fallback)
+                                                   : it->second.back();
+}
+
+std::vector<std::string> FlagValues::GetAll(absl::string_view name) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? std::vector<std::string>() : it->second;
 }
 
 int64_t FlagValues::GetInt(absl::string_view name, int64_t fallback) const {
   auto it = values_.find(name);
   int64_t value;
-  if (it == values_.end() || !absl::SimpleAtoi(it->second, &value)) {
+  if (it == values_.end() || it->second.empty() ||
+      !absl::SimpleAtoi(it->second.back(), &value)) {
     return fallback;
   }
   return value;
@@ -102,7 +109,8 @@ int64_t FlagValues::GetInt(absl::string_view name, int64_t fallback) const {
 
 bool FlagValues::GetBool(absl::string_view name) const {
   auto it = values_.find(name);
-  return it != values_.end() && it->second == "true";
+  return it != values_.end() && !it->second.empty() &&
+         it->second.back() == "true";
 }
 
 bool SplitArgs(absl::Span<const std::string> args,
@@ -147,14 +155,14 @@ bool ParseFlags(absl::Span<const std::string> rest,
                 absl::StrCat("unknown option --", flag.name)};
       return false;
     }
-    if (values->Has(spec->name)) {
+    if (values->Has(spec->name) && !spec->repeated) {
       *error = {absl::StrCat("选项 --", spec->name, " 重复给出"),
                 absl::StrCat("option --", spec->name, " given twice")};
       return false;
     }
     std::string value;
     if (!TakeValue(*spec, flag, rest, &i, &value, error)) return false;
-    values->Set(spec->name, value);
+    values->Add(spec->name, value);
   }
   std::vector<std::string> missing;
   for (const FlagSpec& spec : specs) {

@@ -36,6 +36,9 @@ struct FlagSpec {
   Text help;
   bool required = false;
   bool hidden = false;     // Accepted but not listed in help.
+  // May be given more than once (`--guardian a --guardian b`); read all the
+  // values with FlagValues::GetAll().
+  bool repeated = false;
 };
 
 // The values of the flags given on a command line, already checked against
@@ -49,12 +52,18 @@ class FlagValues {
   int64_t GetInt(absl::string_view name, int64_t fallback = 0) const;
   bool GetBool(absl::string_view name) const;
 
+  // Every value of a repeated flag, in command-line order; empty if absent.
+  std::vector<std::string> GetAll(absl::string_view name) const;
+
   void Set(absl::string_view name, absl::string_view value) {
-    values_[std::string(name)] = std::string(value);
+    values_[std::string(name)] = {std::string(value)};
+  }
+  void Add(absl::string_view name, absl::string_view value) {
+    values_[std::string(name)].push_back(std::string(value));
   }
 
  private:
-  absl::flat_hash_map<std::string, std::string> values_;
+  absl::flat_hash_map<std::string, std::vector<std::string>> values_;
 };
 
 // What SplitArgs() found.
@@ -75,8 +84,9 @@ bool SplitArgs(absl::Span<const std::string> args,
                Text* error);
 
 // Reads `rest` against `specs`. Fails (with *error naming the flag or word)
-// on an unknown flag, a missing or malformed value, a flag given twice, a
-// stray word, or a required flag that is missing.
+// on an unknown flag, a missing or malformed value, a flag given twice
+// (unless it is `repeated`), a stray word, or a required flag that is
+// missing.
 bool ParseFlags(absl::Span<const std::string> rest,
                 absl::Span<const FlagSpec> specs, FlagValues* values,
                 Text* error);

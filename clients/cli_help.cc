@@ -29,7 +29,8 @@ std::string Columns(const Rows& rows) {
 std::string FlagUsage(const FlagSpec& flag) {
   return flag.kind == FlagKind::kBool
              ? absl::StrCat("--", flag.name)
-             : absl::StrCat("--", flag.name, " ", flag.value_name);
+             : absl::StrCat("--", flag.name, " ", flag.value_name,
+                            flag.repeated ? "..." : "");
 }
 
 Rows FlagRows(const std::vector<FlagSpec>& flags, Lang lang) {

@@ -13,25 +13,6 @@
 namespace baoxue::clients {
 namespace {
 
-// After a failure whose outcome is unknown (the server could not be reached
-// or did not answer), tells how to retry the same request safely.
-int FailWithRetryHint(CliContext& context, const grpc::Status& status,
-                      const std::string& request_id,
-                      const std::string& retry_command) {
-  int code = context.Fail(status);
-  if (code == kExitFailed) {
-    context.Note(
-        {absl::StrCat("请求编号 ", request_id,
-                      "：结果不明时可原样重试，服务器不会重复执行：\n  ",
-                      retry_command, " --request_id ", request_id),
-         absl::StrCat("request id ", request_id,
-                      ": if the outcome is unknown, retry with the same id; "
-                      "the server will not do it twice:\n  ",
-                      retry_command, " --request_id ", request_id)});
-  }
-  return code;
-}
-
 int CreateAccount(CliContext& context, const FlagValues& flags) {
   v1::CreateAccountRequest request;
   v1::Account* account = request.mutable_account();
@@ -212,13 +193,49 @@ int SystemStatus(CliContext& context, const FlagValues& flags) {
   return kExitOk;
 }
 
-FlagSpec RequestIdFlag() {
-  return {.name = "request_id",
-          .value_name = "ID",
-          .help = {"幂等请求编号：重试时给出同一编号，服务器不会重复执行"
-                   "（默认自动生成并显示）",
-                   "idempotency key: a retry with the same id is not done "
-                   "twice (generated and shown if omitted)"}};
+int CountyReporting(CliContext& context, const FlagValues& flags) {
+  v1::GetCountyReportingStatusRequest request;
+  if (!ReadRangeFlags(context, flags, request.mutable_start_date(),
+                      request.mutable_end_date())) {
+    return kExitUsage;
+  }
+  request.set_township_code(flags.Get("township"));
+  request.set_min_sequence(context.options().min_sequence);
+  v1::GetCountyReportingStatusResponse response;
+  auto call = context.NewCall();
+  grpc::Status status =
+      context.Stub<v1::BureauService>()->GetCountyReportingStatus(
+          call.get(), request, &response);
+  if (!status.ok()) return context.Fail(status);
+  if (context.json()) return context.PrintJson(response);
+  context.out() << RenderSchoolsReporting(
+      response.schools(), context.lang());
+  return kExitOk;
+}
+
+int FindStudent(CliContext& context, const FlagValues& flags) {
+  v1::FindStudentRequest request;
+  request.set_student_id(flags.Get("student_id"));
+  request.set_student_number(flags.Get("student_number"));
+  request.set_id_number(flags.Get("id_number"));
+  int keys = flags.Has("student_id") + flags.Has("student_number") +
+             flags.Has("id_number");
+  if (keys != 1) {
+    return context.UsageError(
+        {"请给出且只给出 --student_id、--student_number、--id_number 之一",
+         "give exactly one of --student_id, --student_number, --id_number"});
+  }
+  request.set_min_sequence(context.options().min_sequence);
+  v1::FindStudentResponse response;
+  auto call = context.NewCall();
+  grpc::Status status = context.Stub<v1::BureauService>()->FindStudent(
+      call.get(), request, &response);
+  if (!status.ok()) return context.Fail(status);
+  if (context.json()) return context.PrintJson(response);
+  // The bureau sees the full ID number.
+  context.out() << RenderFields(
+      StudentFields(response.student(), context.lang(), /*mask_id=*/false));
+  return kExitOk;
 }
 
 }  // namespace
@@ -226,12 +243,16 @@ FlagSpec RequestIdFlag() {
 void RegisterBureauCommands(CommandRegistry* registry) {
   registry->AddGroup({
       .path = "bureau",
-      .summary = {"县教育局：账号与系统状态", "county bureau: accounts and "
-                                             "system status"},
+      .summary = {"县教育局：县域设置、账号、上报情况与系统状态",
+                  "county bureau: the county's set-up, accounts, reporting "
+                  "and system status"},
       .examples = {"baoxue --token_file ./data/bureau-admin.token bureau "
                    "accounts list",
+                   "baoxue bureau county set --code 350526 --name 德化县",
+                   "baoxue bureau reporting --from 2026-09-01 --to today",
                    "baoxue bureau status"},
   });
+  RegisterBureauCountyCommands(registry);
   registry->AddGroup({
       .path = "bureau accounts",
       .summary = {"账号与访问令牌：创建、列出、吊销",
@@ -332,6 +353,59 @@ void RegisterBureauCommands(CommandRegistry* registry) {
                   "system status: the event log and the worker's progress"},
       .examples = {"baoxue bureau status", "baoxue bureau status --json"},
       .run = SystemStatus,
+  });
+  registry->AddCommand({
+      .path = "bureau reporting",
+      .summary = {"各校每日考勤上报情况（可按乡镇）",
+                  "which school days each school reported (optionally of one "
+                  "township)"},
+      .details = {"每所学校一行：区间内的上课日数、已上报、未上报、截至目前连续"
+                  "未上报的天数，以及未上报的日期（月-日）。",
+                  "One line per school: the school days in the range, how "
+                  "many were reported and missed, the missing days in a row "
+                  "up to now, and the missing dates (month-day)."},
+      .examples = {"baoxue bureau reporting --from 2026-11-02 --to today",
+                   "baoxue bureau reporting --from 2026-11-02 --to 2026-11-27 "
+                   "--township 350526100 --json"},
+      .flags =
+          {
+              RangeFlags()[0],
+              RangeFlags()[1],
+              {.name = "township",
+               .value_name = "CODE",
+               .help = {"只看这个乡镇（9 位代码）的学校",
+                        "only the schools of this township (9-digit code)"}},
+          },
+      .run = CountyReporting,
+  });
+  registry->AddGroup({
+      .path = "bureau students",
+      .summary = {"查找全县的学生", "find a child anywhere in the county"},
+      .examples = {"baoxue bureau students find --id_number "
+                   "350526201803070013"},
+  });
+  registry->AddCommand({
+      .path = "bureau students find",
+      .summary = {"按学生编号、学籍号或身份证号查找学生（显示完整身份证号）",
+                  "find a child by student id, student number or ID number "
+                  "(shows the full ID number)"},
+      .examples = {"baoxue bureau students find --id_number "
+                   "350526201803070013",
+                   "baoxue bureau students find --student_number "
+                   "G350526201803070013 --json"},
+      .flags =
+          {
+              {.name = "student_id",
+               .value_name = "ID",
+               .help = {"服务器分配的学生编号", "the server-assigned id"}},
+              {.name = "student_number",
+               .value_name = "NUMBER",
+               .help = {"学籍号", "the student number (学籍号)"}},
+              {.name = "id_number",
+               .value_name = "ID_NUMBER",
+               .help = {"身份证号", "the ID number"}},
+          },
+      .run = FindStudent,
   });
 }
 

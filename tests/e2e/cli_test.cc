@@ -41,9 +41,19 @@ std::string Describe(const RunResult& run) {
 
 class CliTest : public ServerTest {
  protected:
-  // Creates a school account through the client; returns the response.
+  // Accounts need their school or township: set the county up first,
+  // through the client, as a new county does.
+  void SetUp() override {
+    ServerTest::SetUp();
+    if (HasFatalFailure()) return;
+    SeedCounty();
+  }
+
+  // Creates a school account through the client (and its school, if it does
+  // not exist yet); returns the response.
   v1::CreateAccountResponse CreateSchool(const std::string& id,
                                          const std::string& school) {
+    EnsureSchool(school);
     RunResult run = BureauCli({"bureau", "accounts", "create", "--id", id,
                                "--name", "浔中中心小学", "--role", "school",
                                "--school", school, "--json"});

@@ -296,6 +296,37 @@ RunResult ServerTest::BureauCli(const std::vector<std::string>& args,
   return Cli(full, env);
 }
 
+void ServerTest::SeedCounty() {
+  const std::vector<std::vector<std::string>> commands = {
+      {"bureau", "county", "set", "--code", "350526", "--name", "德化县"},
+      {"bureau", "townships", "create", "--code", "350526100", "--name",
+       "浔中镇"},
+      {"bureau", "villages", "create", "--code", "350526100001", "--name",
+       "城东社区"},
+      {"bureau", "villages", "create", "--code", "350526100002", "--name",
+       "城西社区"},
+  };
+  for (const auto& command : commands) {
+    RunResult run = BureauCli(command);
+    ASSERT_EQ(run.exit_code, 0) << command[1] << " " << command[2] << "\n"
+                                << run.out << run.err;
+  }
+  EnsureSchool("xunzhong-primary");
+}
+
+void ServerTest::EnsureSchool(const std::string& school_id,
+                              const std::string& name) {
+  for (const std::string& known : schools_) {
+    if (known == school_id) return;
+  }
+  RunResult run = BureauCli({"bureau", "schools", "create", "--id", school_id,
+                             "--name", name, "--township", "350526100",
+                             "--kind", "primary", "--grades", "1-6"});
+  ASSERT_EQ(run.exit_code, 0) << "schools create " << school_id << "\n"
+                              << run.out << run.err;
+  schools_.push_back(school_id);
+}
+
 void ServerTest::RestartServer() {
   ASSERT_EQ(server_->Stop(SIGTERM), 0) << server_->Log();
   std::string error;

@@ -119,6 +119,18 @@ class ServerTest : public ::testing::Test {
   // again on the same data directory.
   void RestartServer();
 
+  // Sets the county up through the client, as the bureau, the way a new
+  // county starts: 德化县 (350526); 浔中镇 (350526100) with its villages
+  // 城东社区 (350526100001) and 城西社区 (350526100002); and the primary
+  // school xunzhong-primary (浔中中心小学, grades 1-6). Accounts for a
+  // school or township need these to exist. Fails the test if a command
+  // fails.
+  void SeedCounty();
+  // Creates a primary school of 浔中镇 through the client (once per id;
+  // later calls with the same id do nothing).
+  void EnsureSchool(const std::string& school_id,
+                    const std::string& name = "浔中中心小学");
+
   ServerProcess& server() { return *server_; }
   const std::string& data_dir() const { return data_dir_; }
   const std::string& home_dir() const { return home_dir_; }
@@ -129,6 +141,7 @@ class ServerTest : public ::testing::Test {
   std::string home_dir_;
   std::string run_dir_;
   std::unique_ptr<ServerProcess> server_;
+  std::vector<std::string> schools_;
 };
 
 }  // namespace baoxue::e2e
