@@ -4,6 +4,9 @@
 #include "google/protobuf/util/time_util.h"
 #include "services/accounts.h"
 #include "services/attendance.h"
+#include "services/case_commands.h"
+#include "services/case_reads.h"
+#include "services/validation.h"
 #include "services/registry.h"
 #include "services/student_reads.h"
 #include "services/auth.h"
@@ -416,6 +419,123 @@ grpc::ServerUnaryReactor* BureauServiceImpl::RebuildProjections(
                       response->set_duration_millis(
                           absl::ToInt64Milliseconds(absl::Now() - start));
                       return absl::OkStatus();
+                    });
+}
+
+// ---- The county's ledgers and closures (issue 5).
+
+grpc::ServerUnaryReactor* BureauServiceImpl::ListCountyCases(
+    grpc::CallbackServerContext* context,
+    const v1::ListCountyCasesRequest* request,
+    v1::ListCountyCasesResponse* response) {
+  return rpc_->Read(
+      context, Access::kBureauRead, request->min_sequence(),
+      [this, request, response](const Caller& caller) {
+        const v1::CaseFilter& f = request->filter();
+        // The narrowest index that serves the filter.
+        LedgerScope scope = LedgerScope::kCounty;
+        std::string scope_id;
+        if (!f.school_id().empty()) {
+          scope = LedgerScope::kSchool;
+          scope_id = f.school_id();
+        } else if (!f.township_code().empty()) {
+          scope = LedgerScope::kTownship;
+          scope_id = f.township_code();
+        }
+        return ListCasePage(database_, caller, scope, scope_id, f,
+                            request->page_size(), request->page_token(),
+                            response->mutable_rows(),
+                            response->mutable_next_page_token());
+      });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::GetCountyCase(
+    grpc::CallbackServerContext* context, const v1::GetCountyCaseRequest* request,
+    v1::GetCountyCaseResponse* response) {
+  return rpc_->Read(
+      context, Access::kBureauRead, request->min_sequence(),
+      [this, request, response](const Caller& caller) -> absl::Status {
+        ASSIGN_OR_RETURN(
+            CaseDetail detail,
+            ReadCaseDetail(database_, caller, request->case_id(),
+                           [](const v1::Case&) { return absl::OkStatus(); }));
+        *response->mutable_row() = std::move(detail.row);
+        *response->mutable_student() = std::move(detail.student);
+        for (auto& e : detail.history) *response->add_history() = std::move(e);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::DecideClosure(
+    grpc::CallbackServerContext* context, const v1::DecideClosureRequest* request,
+    v1::DecideClosureResponse* response) {
+  return rpc_->Write(
+      context, Access::kBureauWrite, *request, request->request_id(),
+      [request](const Caller& caller, const storage::ModelTxn& model,
+                v1::Event* e) {
+        return PrepareDecideClosure(model, caller, request->case_id(),
+                                    request->approved(), request->reason(), e);
+      },
+      SequenceOnly(response));
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::AssignBureauLead(
+    grpc::CallbackServerContext* context,
+    const v1::AssignBureauLeadRequest* request,
+    v1::AssignBureauLeadResponse* response) {
+  return rpc_->Write(
+      context, Access::kBureauWrite, *request, request->request_id(),
+      [request](const Caller& caller, const storage::ModelTxn& model,
+                v1::Event* e) -> absl::Status {
+        ASSIGN_OR_RETURN(auto c, FindCase(model, request->case_id()));
+        v1::ResponsiblePeople people;
+        if (c.has_value()) people = c->responsible();
+        if (request->bureau_lead().empty()) {
+          return FieldError({"bureau_lead", "包片领导"}, "必填", "is required");
+        }
+        people.set_bureau_lead(request->bureau_lead());
+        return PrepareAssignResponsible(model, caller, request->case_id(),
+                                        people, e);
+      },
+      SequenceOnly(response));
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::GetSummary(
+    grpc::CallbackServerContext* context, const v1::GetSummaryRequest* request,
+    v1::GetSummaryResponse* response) {
+  return rpc_->Read(
+      context, Access::kBureauRead, request->min_sequence(),
+      [this, request, response](const Caller&) -> absl::Status {
+        LedgerScope scope = LedgerScope::kCounty;
+        std::string id;
+        if (!request->school_id().empty()) {
+          scope = LedgerScope::kSchool;
+          id = request->school_id();
+        } else if (!request->township_code().empty()) {
+          scope = LedgerScope::kTownship;
+          id = request->township_code();
+        }
+        ASSIGN_OR_RETURN(*response->mutable_summary(),
+                         ReadSummary(database_, scope, id));
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::ListReportingAlerts(
+    grpc::CallbackServerContext* context,
+    const v1::ListReportingAlertsRequest* request,
+    v1::ListReportingAlertsResponse* response) {
+  return rpc_->Read(context, Access::kBureauRead, request->min_sequence(),
+                    [this, request, response](const Caller&) {
+                      auto mirror = OpenMirror(database_);
+                      return ForEachRecord<v1::ReportingAlert>(
+                          *mirror, ReportingAlertPrefix(),
+                          [&](v1::ReportingAlert&& a) {
+                            if (request->include_resolved() || !a.resolved()) {
+                              *response->add_alerts() = std::move(a);
+                            }
+                            return true;
+                          });
                     });
 }
 

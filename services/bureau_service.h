@@ -59,6 +59,12 @@ class BureauServiceImpl final : public v1::BureauService::CallbackService {
   BAOXUE_RPC(GetCountyReportingStatus)
   BAOXUE_RPC(FindStudent)
   BAOXUE_RPC(RebuildProjections)
+  BAOXUE_RPC(ListCountyCases)
+  BAOXUE_RPC(GetCountyCase)
+  BAOXUE_RPC(DecideClosure)
+  BAOXUE_RPC(AssignBureauLead)
+  BAOXUE_RPC(GetSummary)
+  BAOXUE_RPC(ListReportingAlerts)
 #undef BAOXUE_RPC
 
  private:

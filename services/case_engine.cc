@@ -1065,6 +1065,9 @@ std::string CaseHistoryPrefix(absl::string_view case_id) {
 }
 std::string CaseKeyPrefix() { return Key(KeySpace::kCase).data(); }
 std::string ReportingAlertPrefix() { return Key(KeySpace::kReportingAlert).data(); }
+std::string RosterPrefix(absl::string_view village_code) {
+  return Key(KeySpace::kRoster).Str(village_code).data();
+}
 
 absl::StatusOr<std::optional<v1::Case>> FindCase(const ModelTxn& model,
                                                  absl::string_view case_id) {

@@ -56,6 +56,8 @@ absl::StatusOr<std::optional<v1::ReportingAlert>> FindReportingAlert(
 std::string CaseHistoryPrefix(absl::string_view case_id);
 std::string CaseKeyPrefix();
 std::string ReportingAlertPrefix();
+// The prefix of one village's roster entries.
+std::string RosterPrefix(absl::string_view village_code);
 
 // Whether a case in `state` is still open (not DISMISSED, ARRANGED or
 // CLOSED).

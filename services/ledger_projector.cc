@@ -1,5 +1,7 @@
 #include "services/ledger_projector.h"
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/keys.h"
@@ -28,12 +30,41 @@ uint32_t UrgencyRank(const v1::Case& c) {
   return 3;
 }
 
-std::string IndexKey(LedgerScope scope, absl::string_view scope_id,
-                     const v1::Case& c) {
+// Index partitions: a state (1..8), or a ledger offset past the states.
+constexpr uint32_t kLedgerPartitionBase = 100;
+
+uint32_t LedgerPartition(v1::Ledger ledger) {
+  return kLedgerPartitionBase + static_cast<uint32_t>(ledger);
+}
+
+std::vector<uint32_t> PartitionsOf(const v1::Case& c) {
+  std::vector<uint32_t> partitions = {static_cast<uint32_t>(c.state())};
+  if (IsOpenState(c.state())) {
+    partitions.push_back(LedgerPartition(v1::LEDGER_OPEN));
+    if (c.state() != v1::CASE_STATE_SUSPECTED) {
+      partitions.push_back(LedgerPartition(v1::LEDGER_DROPOUT));
+    }
+  } else {
+    partitions.push_back(LedgerPartition(v1::LEDGER_CLOSED));
+  }
+  return partitions;
+}
+
+std::string PartitionPrefix(LedgerScope scope, absl::string_view scope_id,
+                            uint32_t partition) {
   return Key(KeySpace::kCaseIndex)
       .Str(ScopeName(scope))
       .Str(scope_id)
-      .U32(static_cast<uint32_t>(c.state()))
+      .U32(partition)
+      .data();
+}
+
+std::string IndexKey(LedgerScope scope, absl::string_view scope_id,
+                     uint32_t partition, const v1::Case& c) {
+  return Key(KeySpace::kCaseIndex)
+      .Str(ScopeName(scope))
+      .Str(scope_id)
+      .U32(partition)
       .U32(UrgencyRank(c))
       .I64(google::protobuf::util::TimeUtil::TimestampToNanoseconds(c.open_time()))
       .Str(c.case_id())
@@ -65,11 +96,16 @@ std::string CaseCounterKey(LedgerScope scope, absl::string_view scope_id,
 
 std::string CaseIndexPrefix(LedgerScope scope, absl::string_view scope_id,
                             v1::CaseState state) {
-  return Key(KeySpace::kCaseIndex)
-      .Str(ScopeName(scope))
-      .Str(scope_id)
-      .U32(static_cast<uint32_t>(state))
-      .data();
+  return PartitionPrefix(scope, scope_id, static_cast<uint32_t>(state));
+}
+
+std::string CaseIndexPrefix(LedgerScope scope, absl::string_view scope_id,
+                            v1::Ledger ledger) {
+  if (ledger == v1::LEDGER_SUSPECTED) {
+    return CaseIndexPrefix(scope, scope_id, v1::CASE_STATE_SUSPECTED);
+  }
+  if (ledger == v1::LEDGER_UNSPECIFIED) ledger = v1::LEDGER_OPEN;
+  return PartitionPrefix(scope, scope_id, LedgerPartition(ledger));
 }
 
 std::string CaseIdFromIndexKey(absl::string_view key, size_t prefix_size) {
@@ -125,12 +161,16 @@ absl::Status LedgerProjector::OnCaseWritten(
   if (before.has_value()) {
     RETURN_IF_ERROR(Count(*before, -1));
     ForEachScope(*before, [&](LedgerScope scope, absl::string_view id) {
-      projection_->Delete(IndexKey(scope, id, *before));
+      for (uint32_t p : PartitionsOf(*before)) {
+        projection_->Delete(IndexKey(scope, id, p, *before));
+      }
     });
   }
   RETURN_IF_ERROR(Count(after, +1));
   ForEachScope(after, [&](LedgerScope scope, absl::string_view id) {
-    projection_->Put(IndexKey(scope, id, after), "");
+    for (uint32_t p : PartitionsOf(after)) {
+      projection_->Put(IndexKey(scope, id, p, after), "");
+    }
   });
   return absl::OkStatus();
 }

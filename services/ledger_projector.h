@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "baoxue/v1/cases.pb.h"
 #include "services/case_engine.h"
 #include "storage/model_txn.h"
 
@@ -32,10 +33,14 @@ std::string StateCounterName(v1::CaseState state);
 // Key of a counter in the projection family.
 std::string CaseCounterKey(LedgerScope scope, absl::string_view scope_id,
                            absl::string_view name);
-// Prefix of the index entries of one scope and state; entries sort by
-// urgency (URGENT, HIGH, overdue, other), then by opening time.
+// Prefix of the index entries of one scope and one partition — a single
+// state, or a ledger (every open case, the dropout ledger, closed cases);
+// entries sort by urgency (URGENT, HIGH, overdue, other), then by opening
+// time.
 std::string CaseIndexPrefix(LedgerScope scope, absl::string_view scope_id,
                             v1::CaseState state);
+std::string CaseIndexPrefix(LedgerScope scope, absl::string_view scope_id,
+                            v1::Ledger ledger);
 // The case id at the end of an index entry's key.
 std::string CaseIdFromIndexKey(absl::string_view key, size_t prefix_size);
 

@@ -4,6 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/attendance.h"
+#include "services/case_commands.h"
+#include "services/case_reads.h"
+#include "services/scope.h"
 #include "services/dates.h"
 #include "services/registry.h"
 #include "services/student_reads.h"
@@ -274,6 +277,80 @@ SchoolServiceImpl::ImportStudents(grpc::CallbackServerContext* context,
     return new RefusedImport(ToGrpcStatus(caller.status(), LangOf(*context)));
   }
   return new ImportReactor(rpc_, *std::move(caller), response);
+}
+
+}  // namespace baoxue::services
+
+// ---- The school's cases (issue 5).
+
+namespace baoxue::services {
+
+grpc::ServerUnaryReactor* SchoolServiceImpl::ListSchoolCases(
+    grpc::CallbackServerContext* context,
+    const v1::ListSchoolCasesRequest* request,
+    v1::ListSchoolCasesResponse* response) {
+  return rpc_->Read(
+      context, Access::kSchool, request->min_sequence(),
+      [this, request, response](const Caller& caller) -> absl::Status {
+        const v1::CaseFilter& f = request->filter();
+        if (!f.school_id().empty() && f.school_id() != SchoolOf(caller)) {
+          RETURN_IF_ERROR(CheckSchoolScope(caller, f.school_id()));
+        }
+        return ListCasePage(database_, caller, LedgerScope::kSchool,
+                            SchoolOf(caller), f, request->page_size(),
+                            request->page_token(), response->mutable_rows(),
+                            response->mutable_next_page_token());
+      });
+}
+
+grpc::ServerUnaryReactor* SchoolServiceImpl::GetSchoolCase(
+    grpc::CallbackServerContext* context, const v1::GetSchoolCaseRequest* request,
+    v1::GetSchoolCaseResponse* response) {
+  return rpc_->Read(
+      context, Access::kSchool, request->min_sequence(),
+      [this, request, response](const Caller& caller) -> absl::Status {
+        ASSIGN_OR_RETURN(CaseDetail detail,
+                         ReadCaseDetail(database_, caller, request->case_id(),
+                                        [&](const v1::Case& c) {
+                                          return CheckSchoolScope(caller,
+                                                                  c.school_id());
+                                        }));
+        *response->mutable_row() = std::move(detail.row);
+        *response->mutable_student() = std::move(detail.student);
+        for (auto& e : detail.history) *response->add_history() = std::move(e);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* SchoolServiceImpl::RecordSchoolAction(
+    grpc::CallbackServerContext* context,
+    const v1::RecordSchoolActionRequest* request,
+    v1::RecordSchoolActionResponse* response) {
+  return rpc_->Write(
+      context, Access::kSchool, *request, request->request_id(),
+      [request](const Caller& caller, const storage::ModelTxn& model,
+                v1::Event* e) {
+        return PrepareRecordAction(model, caller, request->case_id(),
+                                   request->action(), e);
+      },
+      [response](const Caller&, const storage::CommandResult& result) {
+        response->set_sequence(result.event->sequence());
+      });
+}
+
+grpc::ServerUnaryReactor* SchoolServiceImpl::ConfirmReturn(
+    grpc::CallbackServerContext* context, const v1::ConfirmReturnRequest* request,
+    v1::ConfirmReturnResponse* response) {
+  return rpc_->Write(
+      context, Access::kSchool, *request, request->request_id(),
+      [request](const Caller& caller, const storage::ModelTxn& model,
+                v1::Event* e) {
+        return PrepareConfirmReturn(model, caller, request->case_id(),
+                                    request->return_date(), e);
+      },
+      [response](const Caller&, const storage::CommandResult& result) {
+        response->set_sequence(result.event->sequence());
+      });
 }
 
 }  // namespace baoxue::services

@@ -29,6 +29,10 @@ class SchoolServiceImpl final : public v1::SchoolService::CallbackService {
   BAOXUE_RPC(SubmitAttendanceReport)
   BAOXUE_RPC(GetAttendanceReport)
   BAOXUE_RPC(GetReportingStatus)
+  BAOXUE_RPC(ListSchoolCases)
+  BAOXUE_RPC(GetSchoolCase)
+  BAOXUE_RPC(RecordSchoolAction)
+  BAOXUE_RPC(ConfirmReturn)
 #undef BAOXUE_RPC
 
   grpc::ServerReadReactor<v1::ImportStudentsRequest>* ImportStudents(

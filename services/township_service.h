@@ -23,6 +23,15 @@ class TownshipServiceImpl final : public v1::TownshipService::CallbackService {
   BAOXUE_RPC(GetTownshipSession)
   BAOXUE_RPC(ListTownshipStudents)
   BAOXUE_RPC(GetTownshipReportingStatus)
+  BAOXUE_RPC(ListCases)
+  BAOXUE_RPC(GetCase)
+  BAOXUE_RPC(VerifyCase)
+  BAOXUE_RPC(RecordAction)
+  BAOXUE_RPC(ArrangeCase)
+  BAOXUE_RPC(AssignResponsible)
+  BAOXUE_RPC(ReportChildOutOfSchool)
+  BAOXUE_RPC(UpdateRoster)
+  BAOXUE_RPC(ListRoster)
 #undef BAOXUE_RPC
 
  private:
