@@ -220,6 +220,13 @@ std::string MaskIdNumber(absl::string_view id) {
                       id.substr(id.size() - 2));
 }
 
+std::string MaskStudentNumber(absl::string_view number) {
+  if (number.size() == 19 && number[0] == 'G') {
+    return absl::StrCat("G", MaskIdNumber(number.substr(1)));
+  }
+  return std::string(number);
+}
+
 std::vector<std::string> SplitList(absl::string_view text) {
   std::vector<std::string> result;
   for (absl::string_view part :

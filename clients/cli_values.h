@@ -64,6 +64,9 @@ std::string FormatClockTime(int minutes);
 // first 6 and last 4 characters, "350526********123X"; anything else keeps
 // only its last 2 ("****34"); "" stays "".
 std::string MaskIdNumber(absl::string_view id);
+// A 学籍号 for lists: a G number embeds the ID number, so it is masked the
+// same way ("G350526********123X"); J and L numbers are shown as they are.
+std::string MaskStudentNumber(absl::string_view number);
 
 // Splits a list cell on ';', '；', '、', ',' and '，' (trimming each part and
 // dropping empty parts), as people separate several values in one cell.

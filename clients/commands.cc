@@ -173,8 +173,9 @@ std::vector<std::pair<std::string, std::string>> StudentFields(
   return fields;
 }
 
-std::string StudentTable(const google::protobuf::RepeatedPtrField<v1::Student>& students, Lang lang,
-                         bool with_school) {
+std::string StudentTable(
+    const google::protobuf::RepeatedPtrField<v1::Student>& students, Lang lang,
+    bool with_school) {
   bool en = lang == Lang::kEn;
   std::vector<std::string> header =
       en ? std::vector<std::string>{"Student number", "Name", "Sex",
@@ -197,7 +198,8 @@ std::string StudentTable(const google::protobuf::RepeatedPtrField<v1::Student>& 
       groups.push_back(
           PriorityGroupLabel(static_cast<v1::PriorityGroup>(g), lang));
     }
-    std::vector<std::string> row = {s.student_number(), s.name(),
+    std::vector<std::string> row = {MaskStudentNumber(s.student_number()),
+                                    s.name(),
                                     SexLabel(s.sex(), lang),
                                     MaskIdNumber(s.id_number())};
     if (with_school) row.push_back(s.enrolment().school_id());
@@ -244,7 +246,9 @@ std::string RenderSchoolDays(const v1::SchoolReportingStatus& status,
 }
 
 std::string RenderSchoolsReporting(
-    const google::protobuf::RepeatedPtrField<v1::SchoolReportingStatus>& schools, Lang lang) {
+    const google::protobuf::RepeatedPtrField<v1::SchoolReportingStatus>&
+        schools,
+    Lang lang) {
   bool en = lang == Lang::kEn;
   TextTable table(
       en ? std::vector<std::string>{"School", "Name", "School days",

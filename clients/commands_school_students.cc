@@ -601,7 +601,8 @@ int ImportStudents(CliContext& context, const FlagValues& flags) {
   };
   // The printed or JSON result: the server's counts plus the rows the
   // client could not even send.
-  auto finish = [&](v1::ImportStudentsResponse response, bool validated_only) {
+  auto finish = [&](v1::ImportStudentsResponse response, bool validated_only,
+                    bool counts = true) {
     for (const RowError& e : file->errors) {
       v1::ImportRowError* error = response.add_errors();
       error->set_line(e.line);
@@ -617,8 +618,8 @@ int ImportStudents(CliContext& context, const FlagValues& flags) {
     int code = response.rejected() > 0 ? kExitRefused : kExitOk;
     if (context.json()) {
       context.PrintJson(response);
-    } else {
-      std::string counts =
+    } else if (counts) {
+      std::string line =
           validated_only
               ? context.T(absl::StrCat("检查结果：可导入 ", response.accepted(),
                                        " 行，已存在未变 ", response.unchanged(),
@@ -635,7 +636,7 @@ int ImportStudents(CliContext& context, const FlagValues& flags) {
                                        " new, ", response.unchanged(),
                                        " unchanged, ", response.rejected(),
                                        " refused"));
-      context.out() << counts << "\n";
+      context.out() << line << "\n";
     }
     if (!errors.empty()) PrintRowErrors(context, errors);
     return code;
@@ -658,10 +659,11 @@ int ImportStudents(CliContext& context, const FlagValues& flags) {
                         " bad rows; nothing was imported (fix them and run "
                         "again, or add --good_rows_only to import the good "
                         "rows only):")});
+      // Nothing was written: no counts but the bad rows.
       v1::ImportStudentsResponse nothing;
       nothing.set_rejected(check.response.rejected());
       *nothing.mutable_errors() = check.response.errors();
-      return finish(nothing, /*validated_only=*/true);
+      return finish(nothing, /*validated_only=*/true, /*counts=*/false);
     }
   }
   ImportRun run = StreamImport(context, file->rows, v1::IMPORT_MODE_GOOD_ROWS,

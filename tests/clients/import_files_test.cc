@@ -179,6 +179,8 @@ TEST(ValuesTest, DatesGradesMaskAndClock) {
 
   EXPECT_EQ(MaskIdNumber("35052620180307123X"), "350526********123X");
   EXPECT_EQ(MaskIdNumber(""), "");
+  EXPECT_EQ(MaskStudentNumber("G35052620180307123X"), "G350526********123X");
+  EXPECT_EQ(MaskStudentNumber("J35052620180000000A"), "J35052620180000000A");
   int minutes;
   ASSERT_TRUE(ParseClockTime("18:00", &minutes));
   EXPECT_EQ(minutes, 1080);
