@@ -97,6 +97,10 @@ int RunCli(const CommandRegistry& registry,
 
   const CommandSpec& command = *target.command;
   std::vector<std::string> rest = target.extra;
+  if (!command.positional.empty() && !rest.empty()) {
+    // `bureau ledger dropout`: the word is the positional flag's value.
+    rest.insert(rest.begin(), absl::StrCat("--", command.positional));
+  }
   rest.insert(rest.end(), split.rest.begin(), split.rest.end());
   FlagValues flags;
   if (!ParseFlags(rest, command.flags, &flags, &error)) {

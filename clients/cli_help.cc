@@ -123,6 +123,10 @@ std::string CommandHelp(const CommandSpec& command, Lang lang) {
   std::string usage = absl::StrCat("baoxue ", command.path);
   for (const FlagSpec& flag : command.flags) {
     if (flag.hidden) continue;
+    if (flag.name == command.positional) {
+      absl::StrAppend(&usage, " [", flag.value_name, "]");
+      continue;
+    }
     absl::StrAppend(&usage, " ",
                     flag.required ? FlagUsage(flag)
                                   : absl::StrCat("[", FlagUsage(flag), "]"));

@@ -40,6 +40,10 @@ struct CommandSpec {
   std::vector<std::string> examples;  // Full command lines that work.
   std::vector<FlagSpec> flags;
   CommandHandler run;
+  // Optional: the name of one of `flags` that may also be given as a single
+  // word right after the command, so `bureau ledger dropout` reads as
+  // `bureau ledger --ledger dropout`.
+  std::string positional = "";
 };
 
 struct GroupSpec {

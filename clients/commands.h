@@ -9,16 +9,21 @@
 #ifndef BAOXUE_CLIENTS_COMMANDS_H_
 #define BAOXUE_CLIENTS_COMMANDS_H_
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/types/span.h"
+#include "baoxue/v1/cases.pb.h"
 #include "baoxue/v1/common.pb.h"
 #include "baoxue/v1/county.pb.h"
 #include "baoxue/v1/student.pb.h"
+#include "baoxue/v1/township.pb.h"
+#include "clients/case_views.h"
 #include "clients/cli_context.h"
 #include "clients/cli_registry.h"
+#include "clients/cli_status.h"
 #include "clients/cli_text.h"
 #include "clients/import_files.h"
 
@@ -29,6 +34,9 @@ void RegisterBureauCommands(CommandRegistry* registry);
 // townships, villages, schools, calendar, settings. Called by
 // RegisterBureauCommands() once the "bureau" group exists.
 void RegisterBureauCountyCommands(CommandRegistry* registry);
+// The bureau's case commands (commands_bureau_cases.cc): ledgers, overdue,
+// escalated, case show and lead, closure, summary, alerts.
+void RegisterBureauCaseCommands(CommandRegistry* registry);
 void RegisterSchoolCommands(CommandRegistry* registry);
 // `school students ...` (commands_school_students.cc), called by
 // RegisterSchoolCommands().
@@ -72,11 +80,13 @@ void PrintRowErrors(CliContext& context, std::vector<RowError> errors);
 std::vector<std::pair<std::string, std::string>> StudentFields(
     const v1::Student& student, Lang lang, bool mask_id);
 
-// An aligned table of children, one per line: 学籍号, 姓名, 性别, 身份证号
-// (masked), 学校, 年级, 班级, 学籍状态, 户籍村, 重点群体. `with_school` adds
-// the school column (township lists).
-std::string StudentTable(const google::protobuf::RepeatedPtrField<v1::Student>& students, Lang lang,
-                         bool with_school);
+// An aligned table of children, one per line: 学籍号 and 身份证号 (both
+// masked: a G number embeds the ID number), 姓名, 性别, 学校, 年级, 班级,
+// 学籍状态, 户籍村, 重点群体. `with_school` adds the school column (township
+// lists).
+std::string StudentTable(
+    const google::protobuf::RepeatedPtrField<v1::Student>& students, Lang lang,
+    bool with_school);
 
 // Reporting status: for one school, a table of its school days (date,
 // weekday, status, absences) and a summary; for several schools, one line
@@ -84,7 +94,9 @@ std::string StudentTable(const google::protobuf::RepeatedPtrField<v1::Student>& 
 std::string RenderSchoolDays(const v1::SchoolReportingStatus& status,
                              Lang lang);
 std::string RenderSchoolsReporting(
-    const google::protobuf::RepeatedPtrField<v1::SchoolReportingStatus>& schools, Lang lang);
+    const google::protobuf::RepeatedPtrField<v1::SchoolReportingStatus>&
+        schools,
+    Lang lang);
 
 // Reads --from and --to into a date range (both required flags).
 bool ReadRangeFlags(CliContext& context, const FlagValues& flags,
@@ -96,6 +108,69 @@ std::vector<FlagSpec> RangeFlags();
 // school or township, state, creation time and creator.
 std::vector<std::pair<std::string, std::string>> AccountFields(
     const v1::Account& account, Lang lang);
+
+// The end of a write command: on failure FailWithRetryHint(); otherwise
+// the response as JSON, or "<done>（事件序号 N）".
+template <typename Response>
+int FinishWrite(CliContext& context, const grpc::Status& status,
+                const Response& response, const std::string& request_id,
+                const std::string& retry_command, const Text& done) {
+  if (!status.ok()) {
+    return FailWithRetryHint(context, status, request_id, retry_command);
+  }
+  if (context.json()) return context.PrintJson(response);
+  PrintDone(context, done, response.sequence());
+  return kExitOk;
+}
+
+// ---- Cases, shared by the three groups (commands_cases.cc) ----
+
+// --case CASE_ID (required).
+FlagSpec CaseIdFlag();
+
+// The ledger filters of a listing (--ledger, --state, --kind, --priority,
+// --overdue, --escalated, --opened_from/--opened_to; --school and --village
+// for townships and the bureau, --township for the bureau) and paging
+// (--page_size, --page_token, --all).
+std::vector<FlagSpec> CaseListFlags(CaseAudience audience);
+// Reads those filters; on a bad value reports a usage error (listing the
+// accepted words) and returns false.
+bool ReadCaseFilter(CliContext& context, const FlagValues& flags,
+                    v1::CaseFilter* filter);
+
+// Fetches one page of a case listing with the caller's own RPC.
+using CasePageFetch = std::function<grpc::Status(
+    grpc::ClientContext* call, const std::string& page_token,
+    int32_t page_size, v1::ListCasesResponse* page)>;
+// Lists cases page by page (every page with --all) and prints the table
+// for `audience`, or the rows as one JSON document {rows, next_page_token}.
+int RunCaseListing(CliContext& context, const FlagValues& flags,
+                   CaseAudience audience, const CasePageFetch& fetch);
+
+// Prints one case: `response` as JSON, or CaseDetail().
+int PrintCase(CliContext& context, const google::protobuf::Message& response,
+              const v1::CaseRow& row, const v1::Student& student,
+              const google::protobuf::RepeatedPtrField<v1::CaseHistoryEntry>&
+                  history);
+
+// The flags of a persuasion action: --case, --date, --actors, --met,
+// --attitude, --outcome, --notes, --next, --deadline, --request_id.
+//   kVisit       a home visit: --date, --met, --attitude and --outcome are
+//                required; no --deadline;
+//   kAnyKind     --kind is required (phone, notice, order, ...);
+//   kSchoolNote  --kind is optional (default other: a note).
+enum class ActionFlagSet { kVisit, kAnyKind, kSchoolNote };
+std::vector<FlagSpec> ActionFlags(ActionFlagSet set);
+// Reads them into *action (`kind` unless --kind says otherwise; --date
+// defaults to today). A notice or order without --deadline, or a bad word
+// or date, is a usage error: returns false.
+bool ReadAction(CliContext& context, const FlagValues& flags,
+                v1::ActionKind kind, v1::CaseAction* action);
+
+// Reads --outcome and --reason of a verification.
+bool ReadVerification(CliContext& context, const FlagValues& flags,
+                      v1::VerificationOutcome* outcome,
+                      v1::DropoutReason* reason);
 
 }  // namespace baoxue::clients
 

@@ -243,13 +243,15 @@ int FindStudent(CliContext& context, const FlagValues& flags) {
 void RegisterBureauCommands(CommandRegistry* registry) {
   registry->AddGroup({
       .path = "bureau",
-      .summary = {"县教育局：县域设置、账号、上报情况与系统状态",
-                  "county bureau: the county's set-up, accounts, reporting "
-                  "and system status"},
+      .summary = {"县教育局：台账、汇总、销号审批、县域设置、账号与上报情况",
+                  "county bureau: ledgers, summary, closure approval, the "
+                  "county's set-up, accounts and reporting"},
       .examples = {"baoxue --token_file ./data/bureau-admin.token bureau "
                    "accounts list",
                    "baoxue bureau county set --code 350526 --name 德化县",
                    "baoxue bureau reporting --from 2026-09-01 --to today",
+                   "baoxue bureau summary",
+                   "baoxue bureau ledger dropout",
                    "baoxue bureau status"},
   });
   RegisterBureauCountyCommands(registry);
@@ -407,6 +409,7 @@ void RegisterBureauCommands(CommandRegistry* registry) {
           },
       .run = FindStudent,
   });
+  RegisterBureauCaseCommands(registry);
 }
 
 }  // namespace baoxue::clients

@@ -252,17 +252,106 @@ int SchoolReporting(CliContext& context, const FlagValues& flags) {
   return kExitOk;
 }
 
+int ListSchoolCases(CliContext& context, const FlagValues& flags) {
+  v1::ListSchoolCasesRequest request;
+  if (!ReadCaseFilter(context, flags, request.mutable_filter())) {
+    return kExitUsage;
+  }
+  request.set_min_sequence(context.options().min_sequence);
+  auto stub = context.Stub<v1::SchoolService>();
+  return RunCaseListing(
+      context, flags, CaseAudience::kSchool,
+      [&](grpc::ClientContext* call, const std::string& token, int32_t size,
+          v1::ListCasesResponse* page) {
+        request.set_page_token(token);
+        request.set_page_size(size);
+        v1::ListSchoolCasesResponse response;
+        grpc::Status status = stub->ListSchoolCases(call, request, &response);
+        *page->mutable_rows() = std::move(*response.mutable_rows());
+        page->set_next_page_token(response.next_page_token());
+        return status;
+      });
+}
+
+int ShowSchoolCase(CliContext& context, const FlagValues& flags) {
+  v1::GetSchoolCaseRequest request;
+  request.set_case_id(flags.Get("case"));
+  request.set_min_sequence(context.options().min_sequence);
+  v1::GetSchoolCaseResponse response;
+  auto call = context.NewCall();
+  grpc::Status status = context.Stub<v1::SchoolService>()->GetSchoolCase(
+      call.get(), request, &response);
+  if (!status.ok()) return context.Fail(status);
+  return PrintCase(context, response, response.row(), response.student(),
+                   response.history());
+}
+
+int RecordSchoolNote(CliContext& context, const FlagValues& flags) {
+  v1::RecordSchoolActionRequest request;
+  request.set_case_id(flags.Get("case"));
+  if (!ReadAction(context, flags, v1::ACTION_KIND_OTHER,
+                  request.mutable_action())) {
+    return kExitUsage;
+  }
+  std::string request_id = RequestIdOf(flags);
+  request.set_request_id(request_id);
+  v1::RecordSchoolActionResponse response;
+  auto call = context.NewCall();
+  grpc::Status status = context.Stub<v1::SchoolService>()->RecordSchoolAction(
+      call.get(), request, &response);
+  v1::ActionKind kind = request.action().kind();
+  return FinishWrite(
+      context, status, response, request_id,
+      absl::StrCat("baoxue school case note --case ", request.case_id(),
+                   " ..."),
+      {absl::StrCat("已记录案件 ", request.case_id(), " 的",
+                    LabelOf(kind, Lang::kZh)),
+       absl::StrCat("recorded a ", LabelOf(kind, Lang::kEn), " on case ",
+                    request.case_id())});
+}
+
+int ConfirmReturn(CliContext& context, const FlagValues& flags) {
+  v1::ConfirmReturnRequest request;
+  request.set_case_id(flags.Get("case"));
+  if (flags.Has("date")) {
+    if (!ReadDateFlag(context, flags, "date", request.mutable_return_date())) {
+      return kExitUsage;
+    }
+  } else {
+    *request.mutable_return_date() = ToDate(CountyToday());
+  }
+  std::string request_id = RequestIdOf(flags);
+  request.set_request_id(request_id);
+  v1::ConfirmReturnResponse response;
+  auto call = context.NewCall();
+  grpc::Status status = context.Stub<v1::SchoolService>()->ConfirmReturn(
+      call.get(), request, &response);
+  std::string day = FormatDate(request.return_date());
+  return FinishWrite(
+      context, status, response, request_id,
+      absl::StrCat("baoxue school case return --case ", request.case_id(),
+                   " --date ", day),
+      {absl::StrCat("已确认案件 ", request.case_id(), " 的学生于 ", day,
+                    " 复学，进入观察期"),
+       absl::StrCat("case ", request.case_id(), ": the child is back since ",
+                    day, "; the observation period begins")});
+}
+
 }  // namespace
 
 void RegisterSchoolCommands(CommandRegistry* registry) {
   registry->AddGroup({
       .path = "school",
-      .summary = {"学校：本校的学生、每日考勤和上报情况",
-                  "school: its students, daily attendance and reporting"},
+      .summary = {"学校：本校的学生、每日考勤、上报情况和案件",
+                  "school: its students, daily attendance, reporting and "
+                  "cases"},
       .examples = {"baoxue --token_file ~/xz-school-01.token school whoami",
                    "baoxue school attendance submit --date today --file "
                    "absences.csv",
-                   "baoxue school students import --file students.csv"},
+                   "baoxue school students import --file students.csv",
+                   "baoxue school cases",
+                   "baoxue school case return --case 350526-2026-00042 "
+                   "--date today"},
   });
   registry->AddCommand({
       .path = "school whoami",
@@ -354,6 +443,58 @@ void RegisterSchoolCommands(CommandRegistry* registry) {
                    "--json"},
       .flags = RangeFlags(),
       .run = SchoolReporting,
+  });
+  registry->AddCommand({
+      .path = "school cases",
+      .summary = {"本校学生的案件，最紧急的在前",
+                  "the cases of the school's students, most urgent first"},
+      .examples = {"baoxue school cases",
+                   "baoxue school cases --ledger dropout --json"},
+      .flags = CaseListFlags(CaseAudience::kSchool),
+      .run = ListSchoolCases,
+  });
+  registry->AddGroup({
+      .path = "school case",
+      .summary = {"本校学生的一个案件：查看、记录、确认复学",
+                  "one case of the school: show, note, confirm the return"},
+      .examples = {"baoxue school case return --case 350526-2026-00042 "
+                   "--date 2026-12-01"},
+  });
+  registry->AddCommand({
+      .path = "school case show",
+      .summary = {"案件详情和完整时间线", "a case in full, with its timeline"},
+      .examples = {"baoxue school case show --case 350526-2026-00042"},
+      .flags = {CaseIdFlag()},
+      .run = ShowSchoolCase,
+  });
+  registry->AddCommand({
+      .path = "school case note",
+      .summary = {"记录班主任的措施或情况", "record a class teacher's action "
+                                           "or note"},
+      .examples = {"baoxue school case note --case 350526-2026-00042 "
+                   "--actors 班主任王丽 --notes 已与母亲电话沟通，答应周一返校",
+                   "baoxue school case note --case 350526-2026-00042 --kind "
+                   "phone --actors 班主任王丽 --outcome 母亲答应周一送来"},
+      .flags = ActionFlags(ActionFlagSet::kSchoolNote),
+      .run = RecordSchoolNote,
+  });
+  registry->AddCommand({
+      .path = "school case return",
+      .summary = {"确认学生已复学（只有学生在读的学校可以确认）",
+                  "confirm the child is back at school (only the school of "
+                  "enrolment)"},
+      .examples = {"baoxue school case return --case 350526-2026-00042 "
+                   "--date 2026-12-01"},
+      .flags =
+          {
+              CaseIdFlag(),
+              {.name = "date",
+               .value_name = "DATE",
+               .help = {"返校第一天，默认今天", "the first day back, default "
+                                               "today"}},
+              RequestIdFlag(),
+          },
+      .run = ConfirmReturn,
   });
 }
 

@@ -12,6 +12,8 @@
 #include "clients/csv.h"
 #include "clients/labels.h"
 #include "openssl/sha.h"
+#include "services/domain/identifiers.h"
+#include "storage/localized_status.h"
 
 namespace baoxue::clients {
 namespace {
@@ -81,6 +83,23 @@ const std::vector<CsvColumnSpec>& AbsenceColumns() {
       {"half_day", {"半天", "是否半天", "half"}},
   };
   return *specs;
+}
+
+const std::vector<CsvColumnSpec>& RosterColumns() {
+  static const auto* specs = new std::vector<CsvColumnSpec>{
+      {"id_number", {"身份证号", "身份证号码", "身份证件号", "身份证件号码"}, true},
+      {"name", {"姓名", "儿童姓名", "学生姓名"}, true},
+      {"guardian_name", {"监护人", "监护人姓名", "guardian"}},
+      {"guardian_phone",
+       {"联系电话", "监护人电话", "电话", "手机", "phone", "guardian_phone"}},
+  };
+  return *specs;
+}
+
+// A status of the domain validators (both texts) as a row's message.
+Text FromStatus(const absl::Status& status) {
+  return {baoxue::MessageIn(status, baoxue::Lang::kZh),
+          baoxue::MessageIn(status, baoxue::Lang::kEn)};
 }
 
 const std::vector<CsvColumnSpec>& CalendarColumns() {
@@ -339,6 +358,66 @@ absl::StatusOr<AbsenceFile> ReadAbsencesCsv(absl::string_view bytes) {
       continue;
     }
     file.absences.push_back(std::move(absence));
+    file.lines.push_back(r.line);
+  }
+  return file;
+}
+
+absl::StatusOr<RosterFile> ReadRosterCsv(absl::string_view bytes) {
+  absl::StatusOr<Loaded> loaded = Load(bytes);
+  if (!loaded.ok()) return loaded.status();
+  absl::StatusOr<CsvHeader> header =
+      CsvHeader::Create(loaded->records[0], RosterColumns());
+  if (!header.ok()) return header.status();
+  RosterFile file;
+  file.encoding = loaded->encoding;
+  file.content_hash = Sha256Hex(loaded->text);
+  std::map<std::string, int> seen;
+  for (size_t i = 1; i < loaded->records.size(); ++i) {
+    const CsvRecord& r = loaded->records[i];
+    ++file.data_rows;
+    auto fail = [&](Text message) {
+      file.errors.push_back({r.line, std::move(message)});
+    };
+    absl::Status shape = header->CheckRecord(r);
+    if (!shape.ok()) {
+      fail({absl::StrCat("列数比表头多，可能有未加引号的逗号（",
+                         shape.message(), "）"),
+            std::string(shape.message())});
+      continue;
+    }
+    v1::RosterEntry entry;
+    entry.set_id_number(header->Get(r, "id_number"));
+    entry.set_name(header->Get(r, "name"));
+    entry.set_guardian_name(header->Get(r, "guardian_name"));
+    entry.set_guardian_phone(header->Get(r, "guardian_phone"));
+    if (entry.id_number().empty()) {
+      fail(Bad("缺少身份证号", "id_number is empty"));
+      continue;
+    }
+    absl::Status id = domain::ValidateIdNumber(entry.id_number());
+    if (!id.ok()) {
+      fail(FromStatus(id));
+      continue;
+    }
+    if (entry.name().empty()) {
+      fail(Bad("缺少姓名", "name is empty"));
+      continue;
+    }
+    if (!entry.guardian_phone().empty()) {
+      absl::Status phone = domain::ValidatePhone(entry.guardian_phone());
+      if (!phone.ok()) {
+        fail(FromStatus(phone));
+        continue;
+      }
+    }
+    auto [at, inserted] = seen.emplace(entry.id_number(), r.line);
+    if (!inserted) {
+      fail({absl::StrCat("身份证号与第 ", at->second, " 行重复"),
+            absl::StrCat("the same ID number as line ", at->second)});
+      continue;
+    }
+    file.entries.push_back(std::move(entry));
     file.lines.push_back(r.line);
   }
   return file;

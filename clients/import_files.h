@@ -26,6 +26,10 @@
 //                  reading the file), 类别 category* (病假 sick, 事假
 //                  personal, 旷课 unexcused, 去向不明 unknown), 原因 reason,
 //                  半天 half_day (是/否, half/full, 1/0; empty = whole day)
+//   roster.csv     身份证号 id_number*, 姓名 name*, 监护人 guardian_name,
+//                  联系电话 guardian_phone (a village's 适龄儿童台账; the
+//                  ID number is checked as the server checks it, with
+//                  services/domain/identifiers.h)
 //   calendar.csv   类型 kind* (学期 term, 假期 holiday, 调休 makeup),
 //                  名称 name (a term's name), 开始日期 start*, 结束日期 end
 //     a term needs name, start and end; a holiday is one day (start) or a
@@ -39,6 +43,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "baoxue/v1/cases.pb.h"
 #include "baoxue/v1/county.pb.h"
 #include "baoxue/v1/school.pb.h"
 #include "baoxue/v1/student.pb.h"
@@ -71,6 +76,17 @@ struct AbsenceFile {
   std::vector<RowError> errors;
 };
 absl::StatusOr<AbsenceFile> ReadAbsencesCsv(absl::string_view bytes);
+
+struct RosterFile {
+  std::string encoding;
+  // Hex SHA-256 of the decoded text (as StudentFile::content_hash).
+  std::string content_hash;
+  int data_rows = 0;
+  std::vector<v1::RosterEntry> entries;  // The good rows, village unset.
+  std::vector<int> lines;                // The line of each good row.
+  std::vector<RowError> errors;          // By line.
+};
+absl::StatusOr<RosterFile> ReadRosterCsv(absl::string_view bytes);
 
 struct CalendarFile {
   std::string encoding;

@@ -1,5 +1,6 @@
 #include "clients/labels.h"
 
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -9,127 +10,275 @@
 namespace baoxue::clients {
 namespace {
 
-// One value of an enum: the word the command line shows, its labels, and
-// further words accepted on input.
-struct Label {
+// One value of an enum as typed: the word help shows, and further words
+// accepted on input. Its labels (shown in output, accepted on input too)
+// come from the shared table, or for an enum only the client knows, from
+// `own`.
+struct Word {
   int value;
-  std::string word;  // Shown in help: "sick".
-  Text label;        // Shown in output: {"病假", "sick leave"}.
+  std::string word;                       // Shown in help: "sick".
   std::vector<std::string> aliases = {};  // Lower-case ASCII or Chinese.
+  Text own = {};                          // Client-only enums' labels.
 };
 
-using LabelTable = std::vector<Label>;
+struct WordTable {
+  std::vector<Word> words;
+  // The shared label of a value (services/labels.h); null for client-only
+  // enums, which use Word::own.
+  std::string (*shared)(int value, Lang lang) = nullptr;
 
-const LabelTable& AbsenceCategories() {
-  static const LabelTable* table = new LabelTable{
-      {v1::ABSENCE_CATEGORY_SICK_LEAVE, "sick", {"病假", "sick leave"},
-       {"sick_leave", "illness"}},
-      {v1::ABSENCE_CATEGORY_PERSONAL_LEAVE, "personal", {"事假", "personal leave"},
-       {"personal_leave", "leave"}},
-      {v1::ABSENCE_CATEGORY_UNEXCUSED, "unexcused", {"旷课", "unexcused"},
-       {"truancy", "absent"}},
-      {v1::ABSENCE_CATEGORY_WHEREABOUTS_UNKNOWN, "unknown",
-       {"去向不明", "whereabouts unknown"},
-       {"whereabouts_unknown", "missing", "下落不明"}},
-  };
+  std::string LabelOf(const Word& word, Lang lang) const {
+    return shared != nullptr ? shared(word.value, lang) : word.own.In(lang);
+  }
+};
+
+template <typename Enum>
+std::string Shared(int value, Lang lang) {
+  return clients::LabelOf(static_cast<Enum>(value), lang);
+}
+
+const WordTable& AbsenceCategories() {
+  static const WordTable* table = new WordTable{
+      {
+          {v1::ABSENCE_CATEGORY_SICK_LEAVE, "sick", {"sick_leave", "illness"}},
+          {v1::ABSENCE_CATEGORY_PERSONAL_LEAVE, "personal",
+           {"personal_leave", "leave"}},
+          {v1::ABSENCE_CATEGORY_UNEXCUSED, "unexcused", {"truancy", "absent"}},
+          {v1::ABSENCE_CATEGORY_WHEREABOUTS_UNKNOWN, "unknown",
+           {"whereabouts_unknown", "missing", "下落不明"}},
+      },
+      Shared<v1::AbsenceCategory>};
   return *table;
 }
 
-const LabelTable& EnrolmentStatuses() {
-  static const LabelTable* table = new LabelTable{
-      {v1::ENROLMENT_STATUS_NOT_ENROLLED, "not_enrolled",
-       {"未入学", "not enrolled"}},
-      {v1::ENROLMENT_STATUS_ENROLLED, "enrolled", {"在读", "enrolled"}},
-      {v1::ENROLMENT_STATUS_TRANSFER_PENDING, "transfer_pending",
-       {"转出待接收", "transfer pending"}},
-      {v1::ENROLMENT_STATUS_TRANSFERRED_OUT, "transferred_out",
-       {"转出县外", "transferred out"}},
-      {v1::ENROLMENT_STATUS_SUSPENDED, "suspended", {"休学", "suspended"}},
-      {v1::ENROLMENT_STATUS_DEFERRED, "deferred", {"延缓入学", "deferred"}},
-      {v1::ENROLMENT_STATUS_HOME_TEACHING, "home_teaching",
-       {"送教上门", "home teaching"}},
-      {v1::ENROLMENT_STATUS_GRADUATED, "graduated", {"毕业", "graduated"}},
-      {v1::ENROLMENT_STATUS_WITHDRAWN, "withdrawn", {"退学", "withdrawn"}},
-      {v1::ENROLMENT_STATUS_DECEASED, "deceased", {"死亡", "deceased"}},
-  };
+const WordTable& Sexes() {
+  static const WordTable* table = new WordTable{
+      {
+          {v1::SEX_MALE, "male", {"m"}},
+          {v1::SEX_FEMALE, "female", {"f"}},
+      },
+      Shared<v1::Sex>};
   return *table;
 }
 
-const LabelTable& Sexes() {
-  static const LabelTable* table = new LabelTable{
-      {v1::SEX_MALE, "male", {"男", "male"}, {"m"}},
-      {v1::SEX_FEMALE, "female", {"女", "female"}, {"f"}},
-  };
+const WordTable& PriorityGroups() {
+  static const WordTable* table = new WordTable{
+      {
+          {v1::PRIORITY_GROUP_POOR_HOUSEHOLD, "poor_household",
+           {"脱贫户", "建档立卡", "建档立卡户", "脱贫家庭", "poor"}},
+          {v1::PRIORITY_GROUP_MINIMUM_LIVING_ALLOWANCE,
+           "minimum_living_allowance", {"dibao", "低保户"}},
+          {v1::PRIORITY_GROUP_EXTREME_HARDSHIP, "extreme_hardship",
+           {"特困户", "特困供养"}},
+          {v1::PRIORITY_GROUP_DISABLED, "disabled", {"残疾儿童"}},
+          {v1::PRIORITY_GROUP_ORPHAN, "orphan"},
+          {v1::PRIORITY_GROUP_NO_EFFECTIVE_GUARDIAN, "no_effective_guardian",
+           {"事实无人抚养儿童"}},
+          {v1::PRIORITY_GROUP_LEFT_BEHIND, "left_behind",
+           {"留守儿童", "left behind"}},
+          {v1::PRIORITY_GROUP_MIGRANT, "migrant", {"随迁子女", "随迁儿童"}},
+      },
+      Shared<v1::PriorityGroup>};
   return *table;
 }
 
-const LabelTable& PriorityGroups() {
-  static const LabelTable* table = new LabelTable{
-      {v1::PRIORITY_GROUP_POOR_HOUSEHOLD, "poor_household",
-       {"脱贫户", "poor household"},
-       {"建档立卡", "建档立卡户", "脱贫家庭", "poor"}},
-      {v1::PRIORITY_GROUP_MINIMUM_LIVING_ALLOWANCE, "minimum_living_allowance",
-       {"低保", "minimum living allowance"}, {"dibao", "低保户"}},
-      {v1::PRIORITY_GROUP_EXTREME_HARDSHIP, "extreme_hardship",
-       {"特困", "extreme hardship"}, {"特困户", "特困供养"}},
-      {v1::PRIORITY_GROUP_DISABLED, "disabled", {"残疾", "disabled"},
-       {"残疾儿童"}},
-      {v1::PRIORITY_GROUP_ORPHAN, "orphan", {"孤儿", "orphan"}},
-      {v1::PRIORITY_GROUP_NO_EFFECTIVE_GUARDIAN, "no_effective_guardian",
-       {"事实无人抚养", "no effective guardian"}, {"事实无人抚养儿童"}},
-      {v1::PRIORITY_GROUP_LEFT_BEHIND, "left_behind", {"留守", "left behind"},
-       {"留守儿童"}},
-      {v1::PRIORITY_GROUP_MIGRANT, "migrant", {"随迁", "migrant"},
-       {"随迁子女", "随迁儿童"}},
-  };
-  return *table;
-}
-
-const LabelTable& SchoolKinds() {
-  static const LabelTable* table = new LabelTable{
-      {v1::SCHOOL_KIND_PRIMARY, "primary", {"小学", "primary"}},
-      {v1::SCHOOL_KIND_JUNIOR_SECONDARY, "junior", {"初中", "junior secondary"},
-       {"junior_secondary", "middle"}},
-      {v1::SCHOOL_KIND_NINE_YEAR, "nine_year", {"九年一贯制", "nine-year"},
-       {"nine-year", "九年一贯制学校"}},
+const WordTable& SchoolKinds() {
+  static const WordTable* table = new WordTable{{
+      {v1::SCHOOL_KIND_PRIMARY, "primary", {}, {"小学", "primary"}},
+      {v1::SCHOOL_KIND_JUNIOR_SECONDARY, "junior",
+       {"junior_secondary", "middle"}, {"初中", "junior secondary"}},
+      {v1::SCHOOL_KIND_NINE_YEAR, "nine_year", {"nine-year", "九年一贯制学校"},
+       {"九年一贯制", "nine-year"}},
       {v1::SCHOOL_KIND_SPECIAL_EDUCATION, "special",
-       {"特殊教育学校", "special education"},
-       {"special_education", "特殊教育", "特教"}},
-  };
+       {"special_education", "特殊教育", "特教"},
+       {"特殊教育学校", "special education"}},
+  }};
   return *table;
 }
 
-const LabelTable& TownshipKinds() {
-  static const LabelTable* table = new LabelTable{
-      {v1::TOWNSHIP_KIND_SUBDISTRICT, "subdistrict", {"街道", "subdistrict"}},
-      {v1::TOWNSHIP_KIND_TOWN, "town", {"镇", "town"}},
-      {v1::TOWNSHIP_KIND_TOWNSHIP, "township", {"乡", "township"}},
-  };
+const WordTable& TownshipKinds() {
+  static const WordTable* table = new WordTable{{
+      {v1::TOWNSHIP_KIND_SUBDISTRICT, "subdistrict", {}, {"街道", "subdistrict"}},
+      {v1::TOWNSHIP_KIND_TOWN, "town", {}, {"镇", "town"}},
+      {v1::TOWNSHIP_KIND_TOWNSHIP, "township", {}, {"乡", "township"}},
+  }};
   return *table;
 }
 
-const LabelTable& HalfDayRules() {
-  static const LabelTable* table = new LabelTable{
-      {v1::HALF_DAY_RULE_COUNTS, "counts", {"半天计为缺勤", "counts"},
-       {"count", "计", "计入"}},
-      {v1::HALF_DAY_RULE_IGNORED, "ignored", {"半天不计", "ignored"},
-       {"ignore", "不计", "不计入"}},
-  };
+const WordTable& HalfDayRules() {
+  static const WordTable* table = new WordTable{{
+      {v1::HALF_DAY_RULE_COUNTS, "counts", {"count", "计", "计入"},
+       {"半天计为缺勤", "counts"}},
+      {v1::HALF_DAY_RULE_IGNORED, "ignored", {"ignore", "不计", "不计入"},
+       {"半天不计", "ignored"}},
+  }};
   return *table;
 }
 
-const LabelTable& ClosureRules() {
-  static const LabelTable* table = new LabelTable{
+const WordTable& ClosureRules() {
+  static const WordTable* table = new WordTable{{
       {v1::CLOSURE_RULE_BUREAU_APPROVAL, "approval",
-       {"需教育局审批", "bureau approval"},
-       {"bureau_approval", "审批", "教育局审批"}},
-      {v1::CLOSURE_RULE_AUTOMATIC, "automatic",
-       {"观察期满自动销号", "automatic"}, {"auto", "自动", "自动销号"}},
-  };
+       {"bureau_approval", "审批", "教育局审批"},
+       {"需教育局审批", "bureau approval"}},
+      {v1::CLOSURE_RULE_AUTOMATIC, "automatic", {"auto", "自动", "自动销号"},
+       {"观察期满自动销号", "automatic"}},
+  }};
   return *table;
 }
 
-const LabelTable& TableOf(LabelSet set) {
+const WordTable& CaseStates() {
+  static const WordTable* table = new WordTable{
+      {
+          {v1::CASE_STATE_SUSPECTED, "suspected", {"疑似辍学"}},
+          {v1::CASE_STATE_DISMISSED, "dismissed", {"已排除"}},
+          {v1::CASE_STATE_CONFIRMED, "confirmed", {"确认", "已确认"}},
+          {v1::CASE_STATE_PERSUADING, "persuading", {"劝返"}},
+          {v1::CASE_STATE_ARRANGED, "arranged", {"妥善安置", "安置"}},
+          {v1::CASE_STATE_RETURNED, "returned", {"复学"}},
+          {v1::CASE_STATE_CLOSURE_PENDING, "pending",
+           {"closure_pending", "待审批"}},
+          {v1::CASE_STATE_CLOSED, "closed", {"销号"}},
+      },
+      Shared<v1::CaseState>};
+  return *table;
+}
+
+const WordTable& Ledgers() {
+  static const WordTable* table = new WordTable{{
+      {v1::LEDGER_SUSPECTED, "suspected", {"疑似", "疑似辍学"},
+       {"疑似辍学台账", "suspected ledger"}},
+      {v1::LEDGER_DROPOUT, "dropout", {"辍学", "dropouts"},
+       {"辍学台账", "dropout ledger"}},
+      {v1::LEDGER_OPEN, "open", {"在办", "未结"}, {"在办案件", "open cases"}},
+      {v1::LEDGER_CLOSED, "closed", {"已结", "结案"},
+       {"已结案件", "closed cases"}},
+  }};
+  return *table;
+}
+
+const WordTable& CaseKinds() {
+  static const WordTable* table = new WordTable{
+      {
+          {v1::CASE_KIND_CONSECUTIVE_ABSENCE, "consecutive",
+           {"r1", "consecutive_absence"}},
+          {v1::CASE_KIND_CUMULATIVE_ABSENCE, "cumulative",
+           {"r2", "cumulative_absence"}},
+          {v1::CASE_KIND_TRANSFER_LIMBO, "transfer", {"r3", "transfer_limbo"}},
+          {v1::CASE_KIND_NOT_ENROLLED, "not_enrolled", {"r4", "失学"}},
+          {v1::CASE_KIND_WITHDRAWAL, "withdrawal", {"r5"}},
+          {v1::CASE_KIND_LAWFUL_STATUS_EXPIRED, "expired",
+           {"r6", "lawful_status_expired"}},
+          {v1::CASE_KIND_REPORTED_BY_TOWNSHIP, "reported",
+           {"r7", "reported_by_township", "摸排"}},
+      },
+      Shared<v1::CaseKind>};
+  return *table;
+}
+
+const WordTable& CasePriorities() {
+  static const WordTable* table = new WordTable{
+      {
+          {v1::CASE_PRIORITY_NORMAL, "normal", {}},
+          {v1::CASE_PRIORITY_HIGH, "high", {}},
+          {v1::CASE_PRIORITY_URGENT, "urgent", {}},
+      },
+      Shared<v1::CasePriority>};
+  return *table;
+}
+
+// NO_LONGER_MET is set by the system only, so it is not offered.
+const WordTable& VerificationOutcomes() {
+  static const WordTable* table = new WordTable{
+      {
+          {v1::VERIFICATION_OUTCOME_ATTENDING_IN_COUNTY, "attending",
+           {"attending_in_county", "在校就读", "在读"}},
+          {v1::VERIFICATION_OUTCOME_ATTENDING_IN_PROVINCE, "in_province",
+           {"attending_in_province"}},
+          {v1::VERIFICATION_OUTCOME_ATTENDING_OUTSIDE_PROVINCE,
+           "outside_province", {"attending_outside_province"}},
+          {v1::VERIFICATION_OUTCOME_ABROAD, "abroad", {}},
+          {v1::VERIFICATION_OUTCOME_DECEASED, "deceased", {}},
+          {v1::VERIFICATION_OUTCOME_HOUSEHOLD_MOVED_OUT, "moved_out",
+           {"household_moved_out"}},
+          {v1::VERIFICATION_OUTCOME_OVER_AGE, "over_age", {}},
+          {v1::VERIFICATION_OUTCOME_WRONG_REGISTRATION, "wrong_registration",
+           {"查无此人", "重复户籍", "错误户籍"}},
+          {v1::VERIFICATION_OUTCOME_LAWFUL_STATUS, "lawful_status",
+           {"lawful"}},
+          {v1::VERIFICATION_OUTCOME_EXCUSED_ABSENCE, "excused",
+           {"excused_absence", "请假"}},
+          {v1::VERIFICATION_OUTCOME_OUT_OF_SCHOOL, "out_of_school",
+           {"dropout", "确属辍学", "辍学", "失学"}},
+      },
+      Shared<v1::VerificationOutcome>};
+  return *table;
+}
+
+const WordTable& DropoutReasons() {
+  static const WordTable* table = new WordTable{
+      {
+          {v1::DROPOUT_REASON_LEARNING_DIFFICULTY, "learning",
+           {"learning_difficulty", "厌学", "学习困难"}},
+          {v1::DROPOUT_REASON_FINANCIAL_HARDSHIP, "financial",
+           {"financial_hardship", "经济困难"}},
+          {v1::DROPOUT_REASON_WORKING, "working", {"work", "务工"}},
+          {v1::DROPOUT_REASON_WITH_PARENTS_AWAY, "with_parents",
+           {"with_parents_away"}},
+          {v1::DROPOUT_REASON_EARLY_MARRIAGE, "early_marriage", {"早婚"}},
+          {v1::DROPOUT_REASON_ILLNESS, "illness", {}},
+          {v1::DROPOUT_REASON_DISABILITY, "disability", {}},
+          {v1::DROPOUT_REASON_DISTANCE, "distance", {}},
+          {v1::DROPOUT_REASON_NO_GUARDIAN, "no_guardian", {"监护缺失"}},
+          {v1::DROPOUT_REASON_PSYCHOLOGICAL_OR_BULLYING, "psychological",
+           {"psychological_or_bullying", "bullying", "心理", "欺凌"}},
+          {v1::DROPOUT_REASON_RELIGION, "religion", {}},
+          {v1::DROPOUT_REASON_ILLEGAL_PRIVATE_SCHOOL, "private_school",
+           {"illegal_private_school", "读经班", "私塾"}},
+          {v1::DROPOUT_REASON_OTHER, "other", {}},
+      },
+      Shared<v1::DropoutReason>};
+  return *table;
+}
+
+const WordTable& ActionKinds() {
+  static const WordTable* table = new WordTable{
+      {
+          {v1::ACTION_KIND_PHONE_CALL, "phone", {"phone_call", "call", "电话联系"}},
+          {v1::ACTION_KIND_HOME_VISIT, "visit", {"home_visit"}},
+          {v1::ACTION_KIND_VILLAGE_CADRE_VISIT, "cadre_visit",
+           {"village_cadre_visit"}},
+          {v1::ACTION_KIND_JOINT_TEAM_VISIT, "joint_visit",
+           {"joint_team_visit", "联合走访"}},
+          {v1::ACTION_KIND_RETURN_NOTICE, "notice",
+           {"return_notice", "返校通知书"}},
+          {v1::ACTION_KIND_CORRECTION_ORDER, "order",
+           {"correction_order", "责令改正通知书"}},
+          {v1::ACTION_KIND_ADMINISTRATIVE_PENALTY, "penalty",
+           {"administrative_penalty"}},
+          {v1::ACTION_KIND_LAWSUIT, "lawsuit", {}},
+          {v1::ACTION_KIND_AID_ARRANGED, "aid", {"aid_arranged"}},
+          {v1::ACTION_KIND_COUNSELLING, "counselling", {"counseling"}},
+          {v1::ACTION_KIND_HOME_TEACHING_ARRANGED, "home_teaching",
+           {"home_teaching_arranged"}},
+          {v1::ACTION_KIND_OTHER, "other", {}},
+      },
+      Shared<v1::ActionKind>};
+  return *table;
+}
+
+const WordTable& GuardianAttitudes() {
+  static const WordTable* table = new WordTable{
+      {
+          {v1::GUARDIAN_ATTITUDE_SUPPORTIVE, "supportive", {}},
+          {v1::GUARDIAN_ATTITUDE_HESITANT, "hesitant", {}},
+          {v1::GUARDIAN_ATTITUDE_OPPOSED, "opposed", {}},
+          {v1::GUARDIAN_ATTITUDE_NOT_MET, "not_met", {"未见到"}},
+      },
+      Shared<v1::GuardianAttitude>};
+  return *table;
+}
+
+const WordTable& TableOf(LabelSet set) {
   switch (set) {
     case LabelSet::kAbsenceCategory:
       return AbsenceCategories();
@@ -143,13 +292,30 @@ const LabelTable& TableOf(LabelSet set) {
       return HalfDayRules();
     case LabelSet::kClosureRule:
       return ClosureRules();
+    case LabelSet::kCaseState:
+      return CaseStates();
+    case LabelSet::kLedger:
+      return Ledgers();
+    case LabelSet::kCaseKind:
+      return CaseKinds();
+    case LabelSet::kCasePriority:
+      return CasePriorities();
+    case LabelSet::kVerificationOutcome:
+      return VerificationOutcomes();
+    case LabelSet::kDropoutReason:
+      return DropoutReasons();
+    case LabelSet::kActionKind:
+      return ActionKinds();
+    case LabelSet::kGuardianAttitude:
+      return GuardianAttitudes();
   }
   return AbsenceCategories();
 }
 
-std::string LabelOf(const LabelTable& table, int value, Lang lang) {
-  for (const Label& label : table) {
-    if (label.value == value) return label.label.In(lang);
+// The label of a client-only enum's value.
+std::string OwnLabel(const WordTable& table, int value, Lang lang) {
+  for (const Word& word : table.words) {
+    if (word.value == value) return word.own.In(lang);
   }
   return lang == Lang::kEn ? "-" : "—";
 }
@@ -163,45 +329,39 @@ std::string Normalize(absl::string_view word) {
   return w;
 }
 
-bool ParseIn(const LabelTable& table, absl::string_view word, int* value) {
+bool ParseIn(const WordTable& table, absl::string_view word, int* value) {
   std::string w = Normalize(word);
   if (w.empty()) return false;
-  for (const Label& label : table) {
-    bool match = w == label.word || w == label.label.zh ||
-                 w == Normalize(label.label.en);
-    for (const std::string& alias : label.aliases) {
+  for (const Word& entry : table.words) {
+    bool match = w == entry.word ||
+                 w == Normalize(table.LabelOf(entry, Lang::kZh)) ||
+                 w == Normalize(table.LabelOf(entry, Lang::kEn));
+    for (const std::string& alias : entry.aliases) {
       match = match || w == Normalize(alias);
     }
     if (match) {
-      *value = label.value;
+      *value = entry.value;
       return true;
     }
   }
   return false;
 }
 
+template <typename Enum>
+bool ParseEnum(const WordTable& table, absl::string_view word, Enum* out) {
+  int value;
+  if (!ParseIn(table, word, &value)) return false;
+  *out = static_cast<Enum>(value);
+  return true;
+}
+
 }  // namespace
 
 std::string RoleLabel(v1::Role role, Lang lang) {
-  Text text;
-  switch (role) {
-    case v1::ROLE_SCHOOL:
-      text = {"学校", "school"};
-      break;
-    case v1::ROLE_TOWNSHIP:
-      text = {"乡镇", "township"};
-      break;
-    case v1::ROLE_BUREAU:
-      text = {"教育局", "bureau"};
-      break;
-    case v1::ROLE_BUREAU_VIEWER:
-      text = {"教育局只读", "bureau viewer"};
-      break;
-    default:
-      text = {"未知角色", "unknown role"};
-      break;
+  if (!v1::Role_IsValid(role) || role == v1::ROLE_UNSPECIFIED) {
+    return lang == Lang::kEn ? "unknown role" : "未知角色";
   }
-  return text.In(lang);
+  return LabelOf(role, lang);
 }
 
 bool ParseRole(absl::string_view word, v1::Role* role) {
@@ -227,78 +387,140 @@ std::string AccountStateLabel(const v1::Account& account, Lang lang) {
 }
 
 std::string AbsenceCategoryLabel(v1::AbsenceCategory category, Lang lang) {
-  return LabelOf(AbsenceCategories(), category, lang);
+  return LabelOf(category, lang);
 }
 
 bool ParseAbsenceCategory(absl::string_view word,
                           v1::AbsenceCategory* category) {
-  int value;
-  if (!ParseIn(AbsenceCategories(), word, &value)) return false;
-  *category = static_cast<v1::AbsenceCategory>(value);
-  return true;
+  return ParseEnum(AbsenceCategories(), word, category);
 }
 
 std::string EnrolmentStatusLabel(v1::EnrolmentStatus status, Lang lang) {
-  return LabelOf(EnrolmentStatuses(), status, lang);
+  return LabelOf(status, lang);
 }
 
-std::string SexLabel(v1::Sex sex, Lang lang) {
-  return LabelOf(Sexes(), sex, lang);
-}
+std::string SexLabel(v1::Sex sex, Lang lang) { return LabelOf(sex, lang); }
 
 bool ParseSex(absl::string_view word, v1::Sex* sex) {
-  int value;
-  if (!ParseIn(Sexes(), word, &value)) return false;
-  *sex = static_cast<v1::Sex>(value);
-  return true;
+  return ParseEnum(Sexes(), word, sex);
 }
 
 std::string PriorityGroupLabel(v1::PriorityGroup group, Lang lang) {
-  return LabelOf(PriorityGroups(), group, lang);
+  return LabelOf(group, lang);
 }
 
 bool ParsePriorityGroup(absl::string_view word, v1::PriorityGroup* group) {
-  int value;
-  if (!ParseIn(PriorityGroups(), word, &value)) return false;
-  *group = static_cast<v1::PriorityGroup>(value);
-  return true;
+  return ParseEnum(PriorityGroups(), word, group);
 }
 
 std::string SchoolKindLabel(v1::SchoolKind kind, Lang lang) {
-  return LabelOf(SchoolKinds(), kind, lang);
+  return OwnLabel(SchoolKinds(), kind, lang);
 }
 
 bool ParseSchoolKind(absl::string_view word, v1::SchoolKind* kind) {
-  int value;
-  if (!ParseIn(SchoolKinds(), word, &value)) return false;
-  *kind = static_cast<v1::SchoolKind>(value);
-  return true;
+  return ParseEnum(SchoolKinds(), word, kind);
 }
 
 std::string TownshipKindLabel(v1::TownshipKind kind, Lang lang) {
-  return LabelOf(TownshipKinds(), kind, lang);
+  return OwnLabel(TownshipKinds(), kind, lang);
 }
 
 std::string HalfDayRuleLabel(v1::HalfDayRule rule, Lang lang) {
-  return LabelOf(HalfDayRules(), rule, lang);
+  return OwnLabel(HalfDayRules(), rule, lang);
 }
 
 bool ParseHalfDayRule(absl::string_view word, v1::HalfDayRule* rule) {
-  int value;
-  if (!ParseIn(HalfDayRules(), word, &value)) return false;
-  *rule = static_cast<v1::HalfDayRule>(value);
-  return true;
+  return ParseEnum(HalfDayRules(), word, rule);
 }
 
 std::string ClosureRuleLabel(v1::ClosureRule rule, Lang lang) {
-  return LabelOf(ClosureRules(), rule, lang);
+  return OwnLabel(ClosureRules(), rule, lang);
 }
 
 bool ParseClosureRule(absl::string_view word, v1::ClosureRule* rule) {
-  int value;
-  if (!ParseIn(ClosureRules(), word, &value)) return false;
-  *rule = static_cast<v1::ClosureRule>(value);
-  return true;
+  return ParseEnum(ClosureRules(), word, rule);
+}
+
+bool ParseCaseState(absl::string_view word, v1::CaseState* state) {
+  return ParseEnum(CaseStates(), word, state);
+}
+
+bool ParseLedger(absl::string_view word, v1::Ledger* ledger) {
+  return ParseEnum(Ledgers(), word, ledger);
+}
+
+bool ParseCaseKind(absl::string_view word, v1::CaseKind* kind) {
+  return ParseEnum(CaseKinds(), word, kind);
+}
+
+bool ParseCasePriority(absl::string_view word, v1::CasePriority* priority) {
+  return ParseEnum(CasePriorities(), word, priority);
+}
+
+bool ParseVerificationOutcome(absl::string_view word,
+                              v1::VerificationOutcome* outcome) {
+  return ParseEnum(VerificationOutcomes(), word, outcome);
+}
+
+bool ParseDropoutReason(absl::string_view word, v1::DropoutReason* reason) {
+  return ParseEnum(DropoutReasons(), word, reason);
+}
+
+bool ParseActionKind(absl::string_view word, v1::ActionKind* kind) {
+  return ParseEnum(ActionKinds(), word, kind);
+}
+
+bool ParseGuardianAttitude(absl::string_view word,
+                           v1::GuardianAttitude* attitude) {
+  return ParseEnum(GuardianAttitudes(), word, attitude);
+}
+
+std::string LedgerLabel(v1::Ledger ledger, Lang lang) {
+  if (ledger == v1::LEDGER_UNSPECIFIED) ledger = v1::LEDGER_OPEN;
+  return OwnLabel(Ledgers(), ledger, lang);
+}
+
+std::string DeadlineStatusLabel(v1::DeadlineStatus status, Lang lang) {
+  Text text;
+  switch (status) {
+    case v1::DEADLINE_STATUS_OPEN:
+      text = {"进行中", "open"};
+      break;
+    case v1::DEADLINE_STATUS_MET:
+      text = {"已完成", "met"};
+      break;
+    case v1::DEADLINE_STATUS_MISSED:
+      text = {"已逾期", "missed"};
+      break;
+    case v1::DEADLINE_STATUS_CANCELLED:
+      text = {"已取消", "cancelled"};
+      break;
+    default:
+      text = {"—", "-"};
+      break;
+  }
+  return text.In(lang);
+}
+
+std::string NoteCodeLabel(absl::string_view code, Lang lang) {
+  static const auto* codes = new std::vector<std::pair<std::string, Text>>{
+      {"verified", {"核查", "verification"}},
+      {"verification-note", {"核查说明", "verification note"}},
+      {"first-action", {"首次劝返措施", "first persuasion action"}},
+      {"arranged", {"妥善安置", "arranged"}},
+      {"arrangement", {"安置情况", "arrangement"}},
+      {"returned", {"确认复学", "return confirmed"}},
+      {"relapse", {"复辍", "relapse"}},
+      {"no-longer-met", {"规则不再满足（报告已更正）",
+                         "rule no longer met (report corrected)"}},
+      {"observation-passed", {"复学观察期满", "observation period passed"}},
+      {"closure-approved", {"销号审批通过", "closure approved"}},
+      {"closure-rejected", {"销号被退回", "closure rejected"}},
+  };
+  for (const auto& [known, text] : *codes) {
+    if (known == code) return text.In(lang);
+  }
+  return std::string(code);
 }
 
 std::string ReportingDayLabel(const v1::ReportingDay& day, Lang lang) {
@@ -315,11 +537,13 @@ std::string ReportingDayLabel(const v1::ReportingDay& day, Lang lang) {
 }
 
 std::string AcceptedWords(LabelSet set, Lang lang) {
+  const WordTable& table = TableOf(set);
   std::vector<std::string> words;
-  for (const Label& label : TableOf(set)) {
+  for (const Word& entry : table.words) {
+    std::string zh = table.LabelOf(entry, Lang::kZh);
     words.push_back(lang == Lang::kEn
-                        ? absl::StrCat(label.word, " (", label.label.zh, ")")
-                        : absl::StrCat(label.label.zh, "（", label.word, "）"));
+                        ? absl::StrCat(entry.word, " (", zh, ")")
+                        : absl::StrCat(zh, "（", entry.word, "）"));
   }
   return absl::StrJoin(words, lang == Lang::kEn ? ", " : "、");
 }

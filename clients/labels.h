@@ -1,6 +1,15 @@
 // The names people read for the API's enums and states, in both languages,
-// and the words the command line (and CSV files) accept for them: one label
-// table per enum in labels.cc, so a word is defined once.
+// and the words the command line (and CSV files) accept for them.
+//
+// The words of every enum the server also speaks (case states, kinds,
+// priorities, outcomes, reasons, actions, attitudes, deadlines, enrolment
+// statuses, absence categories, priority groups, roles, sexes) come from the
+// ONE table the server uses, services/labels.h (library baoxue_labels):
+// LabelOf() and the *Label() functions below read it. labels.cc keeps only
+// what is the client's own: the short words typed on the command line and
+// their aliases, and the labels of enums only the client shows (school and
+// township kinds, half-day and closure rules, ledgers, deadline statuses,
+// timeline notes).
 //
 // Every Parse*() accepts the English word shown in help ("sick"), the
 // Chinese label ("病假"), the English label ("sick leave"), the proto name
@@ -12,12 +21,28 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "baoxue/v1/cases.pb.h"
 #include "baoxue/v1/common.pb.h"
 #include "baoxue/v1/county.pb.h"
 #include "baoxue/v1/student.pb.h"
 #include "clients/cli_text.h"
+#include "services/labels.h"
 
 namespace baoxue::clients {
+
+// The server's language value for the client's.
+inline baoxue::Lang ServerLang(Lang lang) {
+  return lang == Lang::kEn ? baoxue::Lang::kEn : baoxue::Lang::kZh;
+}
+
+// The shared word (services/labels.h) for `value` of any enum it knows:
+// LabelOf(v1::CASE_STATE_SUSPECTED, Lang::kZh) is "疑似". An unset value
+// (0, UNSPECIFIED) reads "—" (or "-" in English), as an empty table cell.
+template <typename Enum>
+std::string LabelOf(Enum value, Lang lang) {
+  if (static_cast<int>(value) == 0) return lang == Lang::kEn ? "-" : "—";
+  return std::string(baoxue::Label(value, ServerLang(lang)));
+}
 
 // 学校 / school, 乡镇 / township, 教育局 / bureau, 教育局只读 / bureau viewer.
 std::string RoleLabel(v1::Role role, Lang lang);
@@ -66,6 +91,44 @@ bool ParseClosureRule(absl::string_view word, v1::ClosureRule* rule);
 // report, 未上报 / missing, 待上报 / due (before today's cutoff).
 std::string ReportingDayLabel(const v1::ReportingDay& day, Lang lang);
 
+// Case words as typed (each also accepts its Chinese and English label):
+//   state     suspected, dismissed, confirmed, persuading, arranged,
+//             returned, pending (closure_pending), closed
+//   ledger    suspected (疑似辍学台账), dropout (辍学台账), open, closed
+//   kind      consecutive, cumulative, transfer, not_enrolled, withdrawal,
+//             expired, reported (also R1 ... R7)
+//   priority  normal, high, urgent
+//   outcome   attending, in_province, outside_province, abroad, deceased,
+//             moved_out, over_age, wrong_registration, lawful_status,
+//             excused, out_of_school
+//   reason    learning, financial, working, with_parents, early_marriage,
+//             illness, disability, distance, no_guardian, psychological,
+//             religion, private_school, other
+//   action    phone, visit, cadre_visit, joint_visit, notice, order,
+//             penalty, lawsuit, aid, counselling, home_teaching, other
+//   attitude  supportive, hesitant, opposed, not_met
+bool ParseCaseState(absl::string_view word, v1::CaseState* state);
+bool ParseLedger(absl::string_view word, v1::Ledger* ledger);
+bool ParseCaseKind(absl::string_view word, v1::CaseKind* kind);
+bool ParseCasePriority(absl::string_view word, v1::CasePriority* priority);
+bool ParseVerificationOutcome(absl::string_view word,
+                              v1::VerificationOutcome* outcome);
+bool ParseDropoutReason(absl::string_view word, v1::DropoutReason* reason);
+bool ParseActionKind(absl::string_view word, v1::ActionKind* kind);
+bool ParseGuardianAttitude(absl::string_view word,
+                           v1::GuardianAttitude* attitude);
+
+// 疑似辍学台账 / suspected ledger, 辍学台账 / dropout ledger, 在办案件 / open
+// cases, 已结案件 / closed cases; unset: 在办案件.
+std::string LedgerLabel(v1::Ledger ledger, Lang lang);
+
+// 进行中 open, 已完成 met, 已逾期 missed, 已取消 cancelled.
+std::string DeadlineStatusLabel(v1::DeadlineStatus status, Lang lang);
+
+// A timeline note code (CaseHistoryEntry.note_code) in words: "relapse" ->
+// 复辍 / relapse; an unknown code is shown as it is.
+std::string NoteCodeLabel(absl::string_view code, Lang lang);
+
 // The accepted words of an enum, for help and error messages, e.g.
 // "病假（sick）、事假（personal）、旷课（unexcused）、去向不明（unknown）" or
 // "sick (病假), personal (事假), unexcused (旷课), unknown (去向不明)".
@@ -76,6 +139,14 @@ enum class LabelSet {
   kSchoolKind,
   kHalfDayRule,
   kClosureRule,
+  kCaseState,
+  kLedger,
+  kCaseKind,
+  kCasePriority,
+  kVerificationOutcome,
+  kDropoutReason,
+  kActionKind,
+  kGuardianAttitude,
 };
 std::string AcceptedWords(LabelSet set, Lang lang);
 
