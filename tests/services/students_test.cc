@@ -34,6 +34,7 @@ class StudentsTest : public ServerFixture {
   void SetUp() override {
     ServerFixture::SetUp();
     SeedCounty();
+    SetCountyTime(2026, 10, 16, 9);  // Friday morning: "today" below
     xunzhong_ = MakeAccount("xunzhong-clerk", v1::ROLE_SCHOOL, kXunzhongPrimary);
     sanban_ = MakeAccount("sanban-clerk", v1::ROLE_SCHOOL, kSanbanSchool);
     longxun_ = MakeAccount("longxun-clerk", v1::ROLE_SCHOOL, kLongxunMiddle);

@@ -143,7 +143,7 @@ std::string Describe(const grpc::Status& status) {
 }
 
 ServerFixture::ServerFixture()
-    : clock_(std::make_unique<ManualClock>(CountyTime(2026, 10, 16, 9))) {}
+    : clock_(std::make_unique<ManualClock>(CountyTime(2026, 8, 24, 8))) {}
 
 ServerFixture::~ServerFixture() = default;
 

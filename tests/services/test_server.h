@@ -110,7 +110,10 @@ std::string Describe(const grpc::Status& status);
   } while (0)
 
 // The fixture. Each test gets a fresh server and data directory; the clock
-// starts at Friday 2026-10-16 09:00 in the county and moves only when told.
+// starts at Monday 2026-08-24 08:00 in the county, a week before the autumn
+// term, and moves only when told. Move it forward only: the sequencer never
+// stamps an event earlier than the one before it, so a clock set back is
+// read as the time of the last event.
 class ServerFixture : public ::testing::Test {
  protected:
   ServerFixture();
