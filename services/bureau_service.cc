@@ -6,6 +6,8 @@
 #include "services/attendance.h"
 #include "services/case_commands.h"
 #include "services/case_reads.h"
+#include "services/county_time.h"
+#include "services/ledger_projector.h"
 #include "services/validation.h"
 #include "services/registry.h"
 #include "services/student_reads.h"
@@ -537,6 +539,447 @@ grpc::ServerUnaryReactor* BureauServiceImpl::ListReportingAlerts(
                             return true;
                           });
                     });
+}
+
+}  // namespace baoxue::services
+
+// ---- Monthly report, export and audit trail (issue 5).
+
+namespace baoxue::services {
+namespace {
+
+// Streams ledger rows page by page, each page computed on the query pool
+// and written only after the previous write completed. Deletes itself.
+class ExportReactor : public grpc::ServerWriteReactor<v1::ExportLedgerResponse> {
+ public:
+  ExportReactor(const storage::Database* database, RpcRunner* rpc, Caller caller,
+                v1::ExportLedgerRequest request, absl::Time deadline)
+      : database_(database),
+        rpc_(rpc),
+        caller_(std::move(caller)),
+        request_(std::move(request)),
+        deadline_(deadline) {
+    NextChunk();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+      return;
+    }
+    if (token_.empty()) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    NextChunk();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  static constexpr int kChunkRows = 500;
+
+  void NextChunk() {
+    rpc_->pool()->Schedule([this] {
+      if (first_ && request_.min_sequence() > 0 &&
+          !rpc_->applied()->WaitForApplied(request_.min_sequence(), deadline_)) {
+        Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                            MessageIn(LocalizedError(absl::StatusCode::kDeadlineExceeded,
+                                                     "等待后台处理超时",
+                                                     "timed out waiting for the worker"),
+                                      caller_.lang)));
+        return;
+      }
+      first_ = false;
+      const v1::CaseFilter& f = request_.filter();
+      LedgerScope scope = LedgerScope::kCounty;
+      std::string scope_id;
+      if (!f.school_id().empty()) {
+        scope = LedgerScope::kSchool;
+        scope_id = f.school_id();
+      } else if (!f.township_code().empty()) {
+        scope = LedgerScope::kTownship;
+        scope_id = f.township_code();
+      }
+      // Pages that a selective filter leaves empty are skipped, not sent.
+      do {
+        chunk_.Clear();
+        std::string next;
+        absl::Status status =
+            ListCasePage(database_, caller_, scope, scope_id, f, kChunkRows,
+                         token_, chunk_.mutable_rows(), &next);
+        if (!status.ok()) {
+          Finish(ToGrpcStatus(status, caller_.lang));
+          return;
+        }
+        token_ = std::move(next);
+      } while (chunk_.rows().empty() && !token_.empty());
+      if (chunk_.rows().empty()) {
+        Finish(grpc::Status::OK);
+        return;
+      }
+      StartWrite(&chunk_);
+    });
+  }
+
+  const storage::Database* const database_;
+  RpcRunner* const rpc_;
+  const Caller caller_;
+  const v1::ExportLedgerRequest request_;
+  const absl::Time deadline_;
+  v1::ExportLedgerResponse chunk_;
+  std::string token_;
+  bool first_ = true;
+};
+
+class RefusedExport : public grpc::ServerWriteReactor<v1::ExportLedgerResponse> {
+ public:
+  explicit RefusedExport(grpc::Status status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+std::string ActionOf(const v1::Event& event) {
+  const auto* field = event.GetDescriptor()->FindFieldByNumber(event.body_case());
+  return field != nullptr ? field->name() : "";
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* BureauServiceImpl::GetMonthlyReport(
+    grpc::CallbackServerContext* context,
+    const v1::GetMonthlyReportRequest* request,
+    v1::GetMonthlyReportResponse* response) {
+  return rpc_->Read(
+      context, Access::kBureauRead, request->min_sequence(),
+      [this, request, response](const Caller&) -> absl::Status {
+        int year = request->year();
+        int month = request->month();
+        if (year < 2000 || year > 2100 || month < 1 || month > 12) {
+          return FieldError({"month", "月份"}, "请给出有效的年份和月份（1–12）",
+                            "give a valid year and month (1-12)");
+        }
+        absl::CivilDay today = CountyDay(clock_->Now());
+        uint32_t asked = static_cast<uint32_t>(year * 100 + month);
+        uint32_t current = static_cast<uint32_t>(today.year() * 100 + today.month());
+        if (asked > current) {
+          return FieldError({"month", "月份"}, "不能是将来的月份",
+                            "cannot be a future month");
+        }
+        response->set_month_complete(asked < current);
+        auto mirror = OpenMirror(database_);
+        storage::ModelTxn projection(database_, database_->projection());
+        std::vector<std::pair<std::string, std::string>> scopes;  // code, name
+        RETURN_IF_ERROR(ForEachRecord<v1::Township>(
+            *mirror, TownshipKeyPrefix(), [&](v1::Township&& t) {
+              scopes.emplace_back(t.township_code(), t.name());
+              return true;
+            }));
+        ASSIGN_OR_RETURN(auto county, FindCounty(*mirror));
+        scopes.emplace_back("", county.has_value() ? county->name() : "");
+        for (const auto& [code, name] : scopes) {
+          LedgerScope scope = code.empty() ? LedgerScope::kCounty : LedgerScope::kTownship;
+          ASSIGN_OR_RETURN(v1::CaseSummary now, ReadSummary(database_, scope, code));
+          std::map<std::string, int64_t> in_month, after_month;
+          std::string prefix = MonthlyCounterPrefix(scope, code);
+          RETURN_IF_ERROR(projection.Scan(
+              prefix, [&](absl::string_view key, absl::string_view value) {
+                uint32_t m = 0;
+                std::string counter;
+                uint64_t v = 0;
+                if (!ParseMonthlyCounterKey(key, prefix.size(), &m, &counter) ||
+                    !storage::DecodeFixed64(value, &v)) {
+                  return true;
+                }
+                if (m == asked) in_month[counter] += static_cast<int64_t>(v);
+                if (m > asked) after_month[counter] += static_cast<int64_t>(v);
+                return true;
+              }));
+          v1::MonthlyReportLine* line = response->add_lines();
+          line->set_township_code(code);
+          line->set_name(name);
+          line->set_open_at_month_end(now.open() - after_month[kMonthEnteredOpen] +
+                                      after_month[kMonthLeftOpen]);
+          line->set_out_of_school_at_month_end(now.out_of_school() -
+                                               after_month[kMonthEnteredOut] +
+                                               after_month[kMonthLeftOut]);
+          line->set_opened(in_month[kMonthOpened]);
+          line->set_dismissed(in_month[kMonthDismissed]);
+          line->set_returned(in_month[kMonthReturned]);
+          line->set_closed(in_month[kMonthClosed]);
+          line->set_relapses(in_month[kMonthRelapses]);
+          if (in_month[kMonthContacts] > 0) {
+            line->set_mean_hours_to_first_contact(
+                in_month[kMonthContactSeconds] / 3600.0 / in_month[kMonthContacts]);
+          }
+          if (in_month[kMonthReturned] > 0) {
+            line->set_mean_days_to_return(in_month[kMonthReturnSeconds] / 86400.0 /
+                                          in_month[kMonthReturned]);
+            line->set_relapse_rate(static_cast<double>(in_month[kMonthRelapses]) /
+                                   in_month[kMonthReturned]);
+          }
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerWriteReactor<v1::ExportLedgerResponse>* BureauServiceImpl::ExportLedger(
+    grpc::CallbackServerContext* context, const v1::ExportLedgerRequest* request) {
+  absl::StatusOr<Caller> caller = rpc_->Admit(*context, Access::kBureauRead);
+  if (!caller.ok()) {
+    return new RefusedExport(ToGrpcStatus(caller.status(), LangOf(*context)));
+  }
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  if (context->deadline() != std::chrono::system_clock::time_point::max()) {
+    deadline = std::min(deadline, absl::FromChrono(context->deadline()));
+  }
+  return new ExportReactor(database_, rpc_, *std::move(caller), *request, deadline);
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::ListAuditTrail(
+    grpc::CallbackServerContext* context,
+    const v1::ListAuditTrailRequest* request,
+    v1::ListAuditTrailResponse* response) {
+  return rpc_->Read(
+      context, Access::kBureauRead, request->min_sequence(),
+      [this, request, response](const Caller&) -> absl::Status {
+        int keys = !request->account_id().empty() + !request->case_id().empty() +
+                   !request->student_id().empty();
+        if (keys != 1) {
+          return FieldError({"account_id", "查询对象"},
+                            "account_id、case_id、student_id 须且只须填写一项",
+                            "set exactly one of account_id, case_id, student_id");
+        }
+        ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+        ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token()));
+        std::vector<uint64_t> sequences;
+        std::string last;
+        bool more = false;
+        std::string start = after.empty() ? "" : after + '\0';
+        auto collect = [&](const storage::ModelTxn& txn, const std::string& prefix,
+                           auto sequence_of) -> absl::Status {
+          return txn.Scan(
+              prefix,
+              [&](absl::string_view key, absl::string_view value) {
+                if (static_cast<int>(sequences.size()) == page_size) {
+                  more = true;
+                  return false;
+                }
+                uint64_t seq = sequence_of(key, value, prefix.size());
+                if (sequences.empty() || sequences.back() != seq) {
+                  sequences.push_back(seq);
+                }
+                last = std::string(key);
+                return true;
+              },
+              start);
+        };
+        storage::ModelTxn projection(database_, database_->projection());
+        if (!request->case_id().empty()) {
+          auto mirror = OpenMirror(database_);
+          RETURN_IF_ERROR(collect(
+              *mirror, CaseHistoryPrefix(request->case_id()),
+              [](absl::string_view, absl::string_view value, size_t) {
+                v1::CaseHistoryEntry e;
+                e.ParseFromArray(value.data(), static_cast<int>(value.size()));
+                return e.sequence();
+              }));
+        } else {
+          std::string prefix = request->account_id().empty()
+                                   ? AuditByStudentPrefix(request->student_id())
+                                   : AuditByAccountPrefix(request->account_id());
+          RETURN_IF_ERROR(collect(projection, prefix,
+                                  [](absl::string_view key, absl::string_view,
+                                     size_t prefix_size) {
+                                    return SequenceFromAuditKey(key, prefix_size);
+                                  }));
+        }
+        for (uint64_t seq : sequences) {
+          std::vector<v1::Event> events;
+          RETURN_IF_ERROR(log_->Read(seq, 1, &events));
+          if (events.empty() || events[0].sequence() != seq) continue;
+          v1::AuditEntry* entry = response->add_entries();
+          entry->set_sequence(seq);
+          *entry->mutable_record_time() = events[0].record_time();
+          entry->set_account_id(events[0].account_id());
+          entry->set_action(ActionOf(events[0]));
+        }
+        if (more) response->set_next_page_token(EncodePageToken(last));
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace baoxue::services
+
+// ---- Watch (issue 5).
+
+namespace baoxue::services {
+namespace {
+
+// Streams case changes after a sequence number, then follows the worker:
+// each committed batch wakes it. Reads run on the query pool, one write is
+// in flight at a time. Reference-counted: the gRPC side holds one
+// reference until OnDone, each scheduled read holds one, so a read still
+// running when the client leaves finds the object alive.
+class WatchReactor : public grpc::ServerWriteReactor<v1::WatchCasesResponse> {
+ public:
+  WatchReactor(const storage::Database* database, RpcRunner* rpc, Worker* worker,
+               Caller caller, uint64_t after)
+      : database_(database), rpc_(rpc), worker_(worker),
+        caller_(std::move(caller)), cursor_(after) {
+    listener_ = worker_->Subscribe([this] { Wake(); });
+    Wake();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) return;  // the client is gone; OnDone follows
+    const v1::WatchCasesResponse* next = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      if (++next_ < batch_.size()) {
+        next = &batch_[next_];
+      } else {
+        writing_ = false;
+        if (dirty_) {
+          dirty_ = false;
+          ScheduleReadLocked();
+        }
+      }
+    }
+    // gRPC calls are made without our lock held.
+    if (next != nullptr && !finished_) StartWrite(next);
+  }
+
+  void OnCancel() override { FinishOnce(grpc::Status::CANCELLED); }
+
+  void OnDone() override {
+    worker_->Unsubscribe(listener_);
+    finished_ = true;
+    Unref();
+  }
+
+ private:
+  static constexpr int kBatch = 100;
+
+  void Ref() { refs_.fetch_add(1); }
+  void Unref() {
+    if (refs_.fetch_sub(1) == 1) delete this;
+  }
+
+  void FinishOnce(const grpc::Status& status) {
+    if (!finished_.exchange(true)) Finish(status);
+  }
+
+  void Wake() {
+    absl::MutexLock lock(&mu_);
+    if (reading_ || writing_) {
+      dirty_ = true;
+      return;
+    }
+    ScheduleReadLocked();
+  }
+
+  void ScheduleReadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    reading_ = true;
+    Ref();
+    rpc_->pool()->Schedule([this] {
+      Read();
+      Unref();
+    });
+  }
+
+  void Read() {
+    std::vector<v1::WatchCasesResponse> batch;
+    absl::Status status = ReadChanges(&batch);
+    if (!status.ok()) {
+      FinishOnce(ToGrpcStatus(status, caller_.lang));
+      return;
+    }
+    const v1::WatchCasesResponse* first = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = false;
+      if (finished_) return;
+      if (batch.empty()) {
+        if (dirty_) {
+          dirty_ = false;
+          ScheduleReadLocked();
+        }
+        return;
+      }
+      cursor_ = batch.back().sequence();
+      batch_ = std::move(batch);
+      next_ = 0;
+      writing_ = true;
+      dirty_ = true;  // more may be waiting beyond this batch
+      first = &batch_[0];
+    }
+    StartWrite(first);
+  }
+
+  absl::Status ReadChanges(std::vector<v1::WatchCasesResponse>* out) {
+    uint64_t after;
+    {
+      absl::MutexLock lock(&mu_);
+      after = cursor_;
+    }
+    storage::ModelTxn projection(database_, database_->projection());
+    auto mirror = OpenMirror(database_);
+    absl::Status status;
+    RETURN_IF_ERROR(projection.Scan(
+        CaseChangePrefix(),
+        [&](absl::string_view key, absl::string_view) {
+          uint64_t sequence;
+          std::string case_id;
+          if (!ParseCaseChangeKey(key, &sequence, &case_id)) return true;
+          auto found = FindCase(*mirror, case_id);
+          if (!found.ok()) {
+            status = found.status();
+            return false;
+          }
+          if (found->has_value()) {
+            v1::WatchCasesResponse change;
+            change.set_sequence(sequence);
+            *change.mutable_case_() = std::move(**found);
+            out->push_back(std::move(change));
+          }
+          return static_cast<int>(out->size()) < kBatch;
+        },
+        CaseChangeKey(after + 1, "")));
+    return status;
+  }
+
+  const storage::Database* const database_;
+  RpcRunner* const rpc_;
+  Worker* const worker_;
+  const Caller caller_;
+  int listener_ = -1;
+  std::atomic<int> refs_{1};
+  std::atomic<bool> finished_{false};
+  absl::Mutex mu_;
+  uint64_t cursor_ ABSL_GUARDED_BY(mu_);
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool dirty_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<v1::WatchCasesResponse> batch_ ABSL_GUARDED_BY(mu_);
+  size_t next_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+class RefusedWatch : public grpc::ServerWriteReactor<v1::WatchCasesResponse> {
+ public:
+  explicit RefusedWatch(grpc::Status status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::WatchCasesResponse>* BureauServiceImpl::WatchCases(
+    grpc::CallbackServerContext* context, const v1::WatchCasesRequest* request) {
+  absl::StatusOr<Caller> caller = rpc_->Admit(*context, Access::kBureauRead);
+  if (!caller.ok()) {
+    return new RefusedWatch(ToGrpcStatus(caller.status(), LangOf(*context)));
+  }
+  return new WatchReactor(database_, rpc_, worker_, *std::move(caller),
+                          request->after_sequence());
 }
 
 }  // namespace baoxue::services

@@ -65,7 +65,16 @@ class BureauServiceImpl final : public v1::BureauService::CallbackService {
   BAOXUE_RPC(AssignBureauLead)
   BAOXUE_RPC(GetSummary)
   BAOXUE_RPC(ListReportingAlerts)
+  BAOXUE_RPC(GetMonthlyReport)
+  BAOXUE_RPC(ListAuditTrail)
 #undef BAOXUE_RPC
+
+  grpc::ServerWriteReactor<v1::WatchCasesResponse>* WatchCases(
+      grpc::CallbackServerContext* context,
+      const v1::WatchCasesRequest* request) override;
+  grpc::ServerWriteReactor<v1::ExportLedgerResponse>* ExportLedger(
+      grpc::CallbackServerContext* context,
+      const v1::ExportLedgerRequest* request) override;
 
  private:
   RpcRunner* const rpc_;

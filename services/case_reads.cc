@@ -1,5 +1,7 @@
 #include "services/case_reads.h"
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "services/case_engine.h"
 #include "services/dates.h"
@@ -52,6 +54,43 @@ absl::Status CheckFilter(const v1::CaseFilter& f) {
   return absl::OkStatus();
 }
 
+// Looks up the names a ledger row shows, remembering them for the page.
+class NameCache {
+ public:
+  explicit NameCache(const storage::ModelTxn& mirror) : mirror_(mirror) {}
+
+  void Fill(v1::CaseRow* row) {
+    const v1::Case& c = row->case_();
+    row->set_school_name(Name(schools_, c.school_id(), [&](const std::string& id) {
+      auto s = FindSchool(mirror_, id);
+      return s.ok() && s->has_value() ? (*s)->name() : std::string();
+    }));
+    row->set_township_name(
+        Name(townships_, c.household_township_code(), [&](const std::string& id) {
+          auto t = FindTownship(mirror_, id);
+          return t.ok() && t->has_value() ? (*t)->name() : std::string();
+        }));
+    row->set_village_name(
+        Name(villages_, c.household_village_code(), [&](const std::string& id) {
+          auto v = FindVillage(mirror_, id);
+          return v.ok() && v->has_value() ? (*v)->name() : std::string();
+        }));
+  }
+
+ private:
+  template <typename Lookup>
+  std::string Name(std::map<std::string, std::string>& cache,
+                   const std::string& id, Lookup lookup) {
+    if (id.empty()) return "";
+    auto it = cache.find(id);
+    if (it == cache.end()) it = cache.emplace(id, lookup(id)).first;
+    return it->second;
+  }
+
+  const storage::ModelTxn& mirror_;
+  std::map<std::string, std::string> schools_, townships_, villages_;
+};
+
 }  // namespace
 
 bool SeesFullIdNumbers(const Caller& caller) {
@@ -78,6 +117,7 @@ absl::Status ListCasePage(const storage::Database* database,
   storage::ModelTxn projection(database, database->projection());
   auto mirror = OpenMirror(database);
   bool full_ids = SeesFullIdNumbers(caller);
+  NameCache names(*mirror);
   int read = 0;
   std::string last;
   bool more = false;
@@ -104,6 +144,7 @@ absl::Status ListCasePage(const storage::Database* database,
           return false;
         }
         *row->mutable_case_() = std::move(**found);
+        names.Fill(row);
         if (student->has_value()) {
           const v1::Student& s = **student;
           row->set_student_number(s.student_number());
@@ -154,6 +195,7 @@ absl::StatusOr<CaseDetail> ReadCaseDetail(
     }
   }
   *detail.row.mutable_case_() = *std::move(found);
+  NameCache(*mirror).Fill(&detail.row);
   RETURN_IF_ERROR(ForEachRecord<v1::CaseHistoryEntry>(
       *mirror, CaseHistoryPrefix(case_id), [&](v1::CaseHistoryEntry&& e) {
         detail.history.push_back(std::move(e));

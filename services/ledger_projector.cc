@@ -3,6 +3,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/keys.h"
 #include "storage/status_macros.h"
@@ -117,6 +119,39 @@ std::string CaseIdFromIndexKey(absl::string_view key, size_t prefix_size) {
   return "";
 }
 
+std::string MonthlyCounterPrefix(LedgerScope scope, absl::string_view scope_id) {
+  return Key(KeySpace::kCounter)
+      .Str("monthly")
+      .Str(ScopeName(scope))
+      .Str(scope_id)
+      .data();
+}
+
+std::string MonthlyCounterKey(LedgerScope scope, absl::string_view scope_id,
+                              uint32_t yyyymm, absl::string_view name) {
+  return MonthlyCounterPrefix(scope, scope_id) +
+         Key(KeySpace::kCounter).U32(yyyymm).Str(name).data().substr(1);
+}
+
+bool ParseMonthlyCounterKey(absl::string_view key, size_t prefix_size,
+                            uint32_t* yyyymm, std::string* name) {
+  storage::KeyReader reader(key.substr(prefix_size));
+  return reader.U32(yyyymm) && reader.Str(name);
+}
+
+std::string CaseChangeKey(uint64_t sequence, absl::string_view case_id) {
+  return Key(KeySpace::kCaseChange).U64(sequence).Str(case_id).data();
+}
+
+std::string CaseChangePrefix() { return Key(KeySpace::kCaseChange).data(); }
+
+bool ParseCaseChangeKey(absl::string_view key, uint64_t* sequence,
+                        std::string* case_id) {
+  storage::KeyReader reader(key);
+  KeySpace space;
+  return reader.Space(&space) && reader.U64(sequence) && reader.Str(case_id);
+}
+
 absl::StatusOr<uint64_t> ReadCounter(const storage::ModelTxn& projection,
                                      LedgerScope scope,
                                      absl::string_view scope_id,
@@ -155,9 +190,72 @@ absl::Status LedgerProjector::Count(const v1::Case& c, int delta) {
   return status;
 }
 
+absl::Status LedgerProjector::Add(const std::string& key, int64_t delta) {
+  ASSIGN_OR_RETURN(auto stored, projection_->Get(key));
+  uint64_t value = 0;
+  if (stored.has_value()) storage::DecodeFixed64(*stored, &value);
+  projection_->Put(key, storage::EncodeFixed64(static_cast<uint64_t>(
+                            static_cast<int64_t>(value) + delta)));
+  return absl::OkStatus();
+}
+
+absl::Status LedgerProjector::CountMonth(const std::optional<v1::Case>& before,
+                                         const v1::Case& after) {
+  using google::protobuf::util::TimeUtil;
+  absl::CivilDay day = absl::ToCivilDay(
+      absl::FromUnixSeconds(after.update_time().seconds()),
+      absl::FixedTimeZone(8 * 60 * 60));
+  uint32_t month = static_cast<uint32_t>(day.year() * 100 + day.month());
+  auto out_of_school = [](v1::CaseState s) {
+    return s == v1::CASE_STATE_CONFIRMED || s == v1::CASE_STATE_PERSUADING;
+  };
+  v1::CaseState from = before.has_value() ? before->state()
+                                          : v1::CASE_STATE_UNSPECIFIED;
+  v1::CaseState to = after.state();
+  std::vector<std::pair<const char*, int64_t>> deltas;
+  if (!before.has_value()) deltas.push_back({kMonthOpened, 1});
+  if (from != to) {
+    if (to == v1::CASE_STATE_DISMISSED) deltas.push_back({kMonthDismissed, 1});
+    if (to == v1::CASE_STATE_CLOSED) deltas.push_back({kMonthClosed, 1});
+    if (to == v1::CASE_STATE_RETURNED) {
+      deltas.push_back({kMonthReturned, 1});
+      deltas.push_back(
+          {kMonthReturnSeconds,
+           after.update_time().seconds() - after.open_time().seconds()});
+    }
+    bool was_open = before.has_value() && IsOpenState(from);
+    if (!was_open && IsOpenState(to)) deltas.push_back({kMonthEnteredOpen, 1});
+    if (was_open && !IsOpenState(to)) deltas.push_back({kMonthLeftOpen, 1});
+    if (!out_of_school(from) && out_of_school(to)) {
+      deltas.push_back({kMonthEnteredOut, 1});
+    }
+    if (out_of_school(from) && !out_of_school(to)) {
+      deltas.push_back({kMonthLeftOut, 1});
+    }
+  }
+  if (before.has_value() && after.relapse_count() > before->relapse_count()) {
+    deltas.push_back({kMonthRelapses, after.relapse_count() - before->relapse_count()});
+  }
+  bool contacted_before = before.has_value() && before->has_first_contact_time();
+  if (!contacted_before && after.has_first_contact_time()) {
+    deltas.push_back({kMonthContacts, 1});
+    deltas.push_back({kMonthContactSeconds, after.first_contact_time().seconds() -
+                                                after.open_time().seconds()});
+  }
+  absl::Status status;
+  ForEachScope(after, [&](LedgerScope scope, absl::string_view id) {
+    for (const auto& [name, delta] : deltas) {
+      if (status.ok()) status = Add(MonthlyCounterKey(scope, id, month, name), delta);
+    }
+  });
+  return status;
+}
+
 absl::Status LedgerProjector::OnCaseWritten(
     const std::optional<v1::Case>& before, const v1::Case& after) {
   if (projection_ == nullptr) return absl::OkStatus();
+  projection_->Put(CaseChangeKey(after.last_sequence(), after.case_id()), "");
+  RETURN_IF_ERROR(CountMonth(before, after));
   if (before.has_value()) {
     RETURN_IF_ERROR(Count(*before, -1));
     ForEachScope(*before, [&](LedgerScope scope, absl::string_view id) {

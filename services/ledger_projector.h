@@ -44,6 +44,33 @@ std::string CaseIndexPrefix(LedgerScope scope, absl::string_view scope_id,
 // The case id at the end of an index entry's key.
 std::string CaseIdFromIndexKey(absl::string_view key, size_t prefix_size);
 
+// Monthly counters (月报): the month is yyyymm in Asia/Shanghai.
+inline constexpr char kMonthOpened[] = "opened";
+inline constexpr char kMonthDismissed[] = "dismissed";
+inline constexpr char kMonthReturned[] = "returned";
+inline constexpr char kMonthClosed[] = "closed";
+inline constexpr char kMonthRelapses[] = "relapses";
+inline constexpr char kMonthEnteredOpen[] = "entered-open";
+inline constexpr char kMonthLeftOpen[] = "left-open";
+inline constexpr char kMonthEnteredOut[] = "entered-out";
+inline constexpr char kMonthLeftOut[] = "left-out";
+inline constexpr char kMonthContactSeconds[] = "contact-seconds";
+inline constexpr char kMonthContacts[] = "contacts";
+inline constexpr char kMonthReturnSeconds[] = "return-seconds";
+std::string MonthlyCounterKey(LedgerScope scope, absl::string_view scope_id,
+                              uint32_t yyyymm, absl::string_view name);
+// Prefix of every monthly counter of one scope, in month order.
+std::string MonthlyCounterPrefix(LedgerScope scope, absl::string_view scope_id);
+// Parses a key under MonthlyCounterPrefix: its month and counter name.
+bool ParseMonthlyCounterKey(absl::string_view key, size_t prefix_size,
+                            uint32_t* yyyymm, std::string* name);
+
+// The watch feed: one entry per case write, by sequence.
+std::string CaseChangeKey(uint64_t sequence, absl::string_view case_id);
+std::string CaseChangePrefix();
+bool ParseCaseChangeKey(absl::string_view key, uint64_t* sequence,
+                        std::string* case_id);
+
 // Reads a counter (0 if never written).
 absl::StatusOr<uint64_t> ReadCounter(const storage::ModelTxn& projection,
                                      LedgerScope scope,
@@ -58,6 +85,9 @@ class LedgerProjector : public CaseObserver {
 
  private:
   absl::Status Count(const v1::Case& c, int delta);
+  absl::Status CountMonth(const std::optional<v1::Case>& before,
+                          const v1::Case& after);
+  absl::Status Add(const std::string& key, int64_t delta);
   storage::ModelTxn* projection_ = nullptr;
 };
 

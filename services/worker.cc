@@ -12,11 +12,97 @@ namespace {
 using storage::Key;
 using storage::KeySpace;
 
+// The children an event concerns, for the audit trail by child.
+absl::StatusOr<std::vector<std::string>> StudentsOf(
+    const v1::Event& event, const storage::ModelTxn& mirror) {
+  std::vector<std::string> ids;
+  std::string case_id;
+  switch (event.body_case()) {
+    case v1::Event::kStudentRegistered:
+      ids.push_back(event.student_registered().student().student_id());
+      break;
+    case v1::Event::kStudentUpdated:
+      ids.push_back(event.student_updated().student().student_id());
+      break;
+    case v1::Event::kEnrolmentChanged:
+      ids.push_back(event.enrolment_changed().student().student_id());
+      break;
+    case v1::Event::kStudentsImported:
+      for (const auto& s : event.students_imported().students()) {
+        ids.push_back(s.student_id());
+      }
+      break;
+    case v1::Event::kAttendanceReported:
+      for (const auto& a : event.attendance_reported().report().absences()) {
+        ids.push_back(a.student_id());
+      }
+      for (const auto& a : event.attendance_reported().previous().absences()) {
+        ids.push_back(a.student_id());
+      }
+      break;
+    case v1::Event::kChildReportedOutOfSchool:
+      ids.push_back(event.child_reported_out_of_school().student().student_id());
+      break;
+    case v1::Event::kCaseVerified:
+      case_id = event.case_verified().case_id();
+      break;
+    case v1::Event::kCaseActionRecorded:
+      case_id = event.case_action_recorded().case_id();
+      break;
+    case v1::Event::kCaseArranged:
+      case_id = event.case_arranged().case_id();
+      break;
+    case v1::Event::kReturnConfirmed:
+      case_id = event.return_confirmed().case_id();
+      break;
+    case v1::Event::kClosureDecided:
+      case_id = event.closure_decided().case_id();
+      break;
+    case v1::Event::kResponsiblePeopleAssigned:
+      case_id = event.responsible_people_assigned().case_id();
+      break;
+    default:
+      break;
+  }
+  if (!case_id.empty()) {
+    ASSIGN_OR_RETURN(auto c, FindCase(mirror, case_id));
+    if (c.has_value()) ids.push_back(c->student_id());
+  }
+  return ids;
+}
+
 std::string EventsAppliedKey() {
   return Key(KeySpace::kCounter).Str("events-applied").data();
 }
 
 }  // namespace
+
+std::string AuditByAccountPrefix(absl::string_view account_id) {
+  return Key(KeySpace::kAuditByAccount).Str(account_id).data();
+}
+
+std::string AuditByStudentPrefix(absl::string_view student_id) {
+  return Key(KeySpace::kAuditByStudent).Str(student_id).data();
+}
+
+uint64_t SequenceFromAuditKey(absl::string_view key, size_t prefix_size) {
+  storage::KeyReader reader(key.substr(prefix_size));
+  uint64_t sequence = 0;
+  reader.U64(&sequence);
+  return sequence;
+}
+
+int Worker::Subscribe(std::function<void()> listener) {
+  absl::MutexLock lock(&listeners_mu_);
+  int id = next_listener_++;
+  listeners_[id] = std::move(listener);
+  return id;
+}
+
+void Worker::Unsubscribe(int id) {
+  absl::MutexLock lock(&listeners_mu_);
+  listeners_.erase(id);
+}
 
 Worker::Worker(storage::Database* database, storage::EventLog* log,
                Options options)
@@ -156,9 +242,17 @@ absl::StatusOr<size_t> Worker::ApplyBatch() {
   storage::Database::PutConsumerOffset(&batch, database_->meta(), kConsumerName,
                                        last);
   RETURN_IF_ERROR(database_->Write(&batch, /*sync=*/false));
-  absl::MutexLock lock(&mu_);
-  applied_ = last;
-  last_error_ = absl::OkStatus();
+  {
+    absl::MutexLock lock(&mu_);
+    applied_ = last;
+    last_error_ = absl::OkStatus();
+  }
+  {
+    // Called under the lock so that once Unsubscribe returns, its listener
+    // is neither running nor will run again (listeners do not block).
+    absl::MutexLock lock(&listeners_mu_);
+    for (const auto& [id, listener] : listeners_) listener();
+  }
   return events.size();
 }
 
@@ -170,6 +264,11 @@ absl::Status Worker::ApplyEvent(const v1::Event& event,
     projection->Put(
         Key(KeySpace::kAuditByAccount).Str(event.account_id()).U64(event.sequence()),
         "");
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> students, StudentsOf(event, *mirror));
+  for (const std::string& id : students) {
+    projection->Put(Key(KeySpace::kAuditByStudent).Str(id).U64(event.sequence()),
+                    "");
   }
   return absl::OkStatus();
 }

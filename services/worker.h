@@ -14,6 +14,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -27,6 +29,12 @@
 #include "storage/model_txn.h"
 
 namespace baoxue::services {
+
+// The audit indexes the worker keeps: events by account and by child.
+std::string AuditByAccountPrefix(absl::string_view account_id);
+std::string AuditByStudentPrefix(absl::string_view student_id);
+// The sequence at the end of an audit index key built from `prefix`.
+uint64_t SequenceFromAuditKey(absl::string_view key, size_t prefix_size);
 
 class Worker : public AppliedWaiter {
  public:
@@ -61,6 +69,13 @@ class Worker : public AppliedWaiter {
   absl::Status RebuildOnline();
 
   uint64_t applied_sequence() const;
+
+  // Calls `listener` on the worker thread after each batch is committed.
+  // Returns an id for Unsubscribe; once Unsubscribe returns the listener
+  // is not running and never runs again. The listener must not block and
+  // must not call Subscribe or Unsubscribe.
+  int Subscribe(std::function<void()> listener);
+  void Unsubscribe(int id);
   bool WaitForApplied(uint64_t sequence, absl::Time deadline) override;
   // The last error the worker met (it retries); OK when healthy.
   absl::Status last_error() const;
@@ -87,6 +102,9 @@ class Worker : public AppliedWaiter {
   absl::Status last_error_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> stopping_{false};
   absl::Mutex rebuild_mu_;
+  absl::Mutex listeners_mu_;
+  std::map<int, std::function<void()>> listeners_ ABSL_GUARDED_BY(listeners_mu_);
+  int next_listener_ ABSL_GUARDED_BY(listeners_mu_) = 0;
   std::thread thread_;
 };
 

@@ -52,6 +52,7 @@ enum class KeySpace : char {
   kCaseIndex = 'X',        // index name, components..., case id -> empty
   kTimer = 'Z',            // due time, target, timer kind -> empty
   kCounter = 'N',          // counter name, components... -> fixed64
+  kCaseChange = 'W',       // sequence, case id -> empty (the watch feed)
   // ---- meta family.
   kConsumerOffset = 'o',   // consumer name -> fixed64 sequence
   kSchemaVersion = 'V',    // singleton -> fixed64 version
