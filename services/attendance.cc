@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "services/county_time.h"
 #include "services/dates.h"
+#include "services/domain/identifiers.h"
 #include "services/registry.h"
 #include "services/students.h"
 #include "services/validation.h"
@@ -94,10 +95,12 @@ absl::Status PrepareAttendanceReport(
   std::set<std::string> seen;
   for (int i = 0; i < request.absences_size(); ++i) {
     const v1::Absence& row = request.absences(i);
+    // Messages reach terminals and logs: a G number embeds the ID number.
+    std::string shown = domain::MaskStudentNumber(row.student_number());
     std::string row_zh = absl::StrCat("第 ", i + 1, " 行（absences[", i, "]，学籍号 ",
-                                      row.student_number(), "）：");
+                                      shown, "）：");
     std::string row_en = absl::StrCat("absences[", i, "] (student number ",
-                                      row.student_number(), "): ");
+                                      shown, "): ");
     auto fail = [&](absl::string_view zh, absl::string_view en) {
       errors_zh.push_back(absl::StrCat(row_zh, zh));
       errors_en.push_back(absl::StrCat(row_en, en));

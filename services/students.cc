@@ -17,11 +17,15 @@ namespace {
 constexpr int kMaxGuardians = 4;
 constexpr int kMaxImportRows = 1000;
 
+// Messages name a child by name and masked 学籍号 (a G number embeds the
+// ID number).
 std::string Describe(const v1::Student& s) {
-  return absl::StrCat(s.name(), "（学籍号 ", s.student_number(), "）");
+  return absl::StrCat(s.name(), "（学籍号 ",
+                      domain::MaskStudentNumber(s.student_number()), "）");
 }
 std::string DescribeEn(const v1::Student& s) {
-  return absl::StrCat(s.name(), " (student number ", s.student_number(), ")");
+  return absl::StrCat(s.name(), " (student number ",
+                      domain::MaskStudentNumber(s.student_number()), ")");
 }
 
 // Where a child is, for an ALREADY_EXISTS message: the school of record.
@@ -175,9 +179,10 @@ absl::Status CheckUnique(const storage::ModelTxn& model, const v1::Student& s,
   ASSIGN_OR_RETURN(auto other, FindStudentByNumber(model, s.student_number()));
   if (other.has_value() && other->student_id() != self) {
     return AlreadyExistsError(
-        absl::StrCat("学籍号 ", s.student_number(), " 已属于 ", Describe(*other),
-                     WhereZh(*other)),
-        absl::StrCat("student number ", s.student_number(),
+        absl::StrCat("学籍号 ", domain::MaskStudentNumber(s.student_number()),
+                     " 已属于 ", Describe(*other), WhereZh(*other)),
+        absl::StrCat("student number ",
+                     domain::MaskStudentNumber(s.student_number()),
                      " already belongs to ", DescribeEn(*other), WhereEn(*other)));
   }
   return absl::OkStatus();

@@ -483,4 +483,11 @@ int SchoolAgeInYear(absl::CivilDay birth, int school_year_start) {
   return AgeOn(birth, absl::CivilDay(school_year_start, 8, 31));
 }
 
+std::string MaskStudentNumber(absl::string_view number) {
+  if (!number.empty() && number[0] == 'G') {
+    return absl::StrCat("G", MaskIdNumber(number.substr(1)));
+  }
+  return std::string(number);
+}
+
 }  // namespace baoxue::domain

@@ -64,6 +64,11 @@ absl::StatusOr<IdNumberFacts> ParseIdNumber(absl::string_view id);
 // without splitting a character. Does not validate.
 std::string MaskIdNumber(absl::string_view id);
 
+// A 学籍号 safe to show in messages and lists: a G number embeds the ID
+// number, so its ID part is masked like MaskIdNumber; J and L numbers are
+// returned as they are.
+std::string MaskStudentNumber(absl::string_view number);
+
 // ---------------------------------------------------------------------------
 // 学籍号 national student number
 // ---------------------------------------------------------------------------
