@@ -55,6 +55,12 @@ grpc::ServerUnaryReactor* BureauServiceImpl::ListAccounts(
                          DecodePageToken(request->page_token()));
         storage::ModelTxn mirror(database_, database_->projection(),
                                  MirrorPrefix());
+        if (!after.empty() && after.rfind(AccountKeyPrefix(), 0) != 0) {
+          return FieldError({"page_token", "翻页标记"},
+                            "无效，请使用上一页响应中的 next_page_token",
+                            "is not valid; pass the previous response's "
+                            "next_page_token");
+        }
         // after + '\0' is the smallest key greater than `after`.
         std::string start = after.empty() ? "" : after + '\0';
         std::string last;

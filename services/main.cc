@@ -35,9 +35,15 @@ ABSL_FLAG(std::string, lang, "zh",
 namespace {
 
 baoxue::Lang g_lang = baoxue::Lang::kZh;
+// Informational lines are printed only at --log_level=info; errors always.
+bool g_info = true;
 
 void Say(absl::string_view zh, absl::string_view en) {
   std::cerr << (g_lang == baoxue::Lang::kZh ? zh : en) << std::endl;
+}
+
+void Info(absl::string_view zh, absl::string_view en) {
+  if (g_info) Say(zh, en);
 }
 
 }  // namespace
@@ -53,8 +59,9 @@ int main(int argc, char** argv) {
   if (level != "info" && level != "warning" && level != "error") {
     Say("--log_level 只能是 info、warning 或 error",
         "--log_level must be info, warning or error");
-    return 2;
+    return 1;
   }
+  g_info = level == "info";
 
   // Signals are taken by sigwait below, on this thread, so no other thread
   // (gRPC's, RocksDB's) is interrupted by them.
@@ -73,7 +80,7 @@ int main(int argc, char** argv) {
   options.insecure = absl::GetFlag(FLAGS_insecure);
   options.rebuild = absl::GetFlag(FLAGS_rebuild);
   if (options.rebuild) {
-    Say("正在重建全部投影（重放事件日志）……",
+    Info("正在重建全部投影（重放事件日志）……",
         "rebuilding every projection (replaying the event log)...");
   }
 
@@ -92,7 +99,7 @@ int main(int argc, char** argv) {
           : absl::StrCat((*server)->token_file(),
                          g_lang == baoxue::Lang::kZh ? "（首次启动时创建）"
                                                      : " (created at first start)");
-  Say(absl::StrCat("baoxue-server ", BAOXUE_VERSION, " 已启动：监听 ", address,
+  Info(absl::StrCat("baoxue-server ", BAOXUE_VERSION, " 已启动：监听 ", address,
                    "，数据目录 ", options.data_dir, "，教育局管理员令牌在 ",
                    token_note),
       absl::StrCat("baoxue-server ", BAOXUE_VERSION, " started: listening on ",
@@ -101,9 +108,9 @@ int main(int argc, char** argv) {
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  Say("收到停止信号，正在停止……", "stopping on signal...");
+  Info("收到停止信号，正在停止……", "stopping on signal...");
   (*server)->Shutdown();
   server->reset();
-  Say("baoxue-server 已停止。", "baoxue-server stopped.");
+  Info("baoxue-server 已停止。", "baoxue-server stopped.");
   return 0;
 }

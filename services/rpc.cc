@@ -144,9 +144,11 @@ grpc::ServerUnaryReactor* RpcRunner::Read(grpc::CallbackServerContext* context,
       reactor->Finish(ToGrpcStatus(
           LocalizedError(
               absl::StatusCode::kDeadlineExceeded,
-              absl::StrCat("等待后台处理到第 ", min_sequence, " 条事件时超时"),
-              absl::StrCat("timed out waiting for the worker to apply event ",
-                           min_sequence)),
+              absl::StrCat("min_sequence：等待后台处理到第 ", min_sequence,
+                           " 条事件时超时，或日志中还没有这条事件"),
+              absl::StrCat("min_sequence: timed out waiting for the worker to "
+                           "apply event ",
+                           min_sequence, ", or the log has no such event yet")),
           caller.lang));
       return;
     }

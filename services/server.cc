@@ -24,9 +24,20 @@ namespace {
 
 constexpr char kTokenFileName[] = "bureau-admin.token";
 
+// Only literal loopback addresses and "localhost" count: a name such as
+// "127.example.com" could resolve anywhere.
 bool IsLoopbackHost(absl::string_view host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" ||
-         absl::StartsWith(host, "127.");
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  if (!absl::StartsWith(host, "127.")) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') {
+      ++dots;
+    } else if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return dots == 3;
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path,

@@ -138,6 +138,8 @@ absl::Status Worker::last_error() const {
 }
 
 bool Worker::WaitForApplied(uint64_t sequence, absl::Time deadline) {
+  // A sequence the log has not reached would only run out the deadline.
+  if (sequence > log_->LastSequence()) return false;
   absl::MutexLock lock(&mu_);
   auto reached = [this, sequence]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return applied_ >= sequence;

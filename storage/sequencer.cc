@@ -52,11 +52,20 @@ void Sequencer::AddCommitListener(CommitListener listener) {
 void Sequencer::Start() { thread_ = std::thread([this] { Run(); }); }
 
 void Sequencer::Stop() {
+  std::deque<Command> orphans;
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
+    // Never started: nothing will drain the queue, yet every command is
+    // owed its callback.
+    if (!thread_.joinable()) orphans.swap(queue_);
   }
   if (thread_.joinable()) thread_.join();
+  for (Command& command : orphans) {
+    CommandResult result;
+    result.status = StoppedError();
+    command.done(result);
+  }
 }
 
 void Sequencer::Submit(Command command) {
