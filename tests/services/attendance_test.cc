@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/identifiers.h"
 #include "tests/services/test_server.h"
 
 namespace baoxue::services::testing_server {
@@ -270,16 +271,21 @@ TEST_F(AttendanceTest, EveryBadRowIsListedAndNothingIsWritten) {
   const std::string& m = en.error_message();
   EXPECT_THAT(m, HasSubstr("the report has 9 bad rows; nothing was saved"));
   EXPECT_THAT(m, Not(HasSubstr("absences[0]")));
-  EXPECT_THAT(m, HasSubstr("absences[1] (student number G110105194912310021): "
+  // G numbers embed the ID number, so messages show them masked.
+  auto shown = [](const std::string& number) {
+    return domain::MaskStudentNumber(number);
+  };
+  EXPECT_THAT(m, HasSubstr("absences[1] (student number G110105********0021): "
                            "no child of the county has this number"));
+  EXPECT_THAT(m, Not(HasSubstr("110105194912310021")));
   EXPECT_THAT(m, HasSubstr("absences[2] (student number " +
-                           wei_.student_number() +
+                           shown(wei_.student_number()) +
                            "): 陈小伟 was not attending this school on 2026-10-13"));
   EXPECT_THAT(m, HasSubstr("absences[3] (student number " +
-                           qiang_.student_number() + "): 林小强 was not attending"));
+                           shown(qiang_.student_number()) + "): 林小强 was not attending"));
   EXPECT_THAT(m, HasSubstr("absences[4] (student number " +
-                           newcomer.student_number() + "): 林小新 was not attending"));
-  EXPECT_THAT(m, HasSubstr("absences[5] (student number " + ming_.student_number() +
+                           shown(newcomer.student_number()) + "): 林小新 was not attending"));
+  EXPECT_THAT(m, HasSubstr("absences[5] (student number " + shown(ming_.student_number()) +
                            "): the same student appears twice"));
   EXPECT_THAT(m, HasSubstr("absences[6]"));
   EXPECT_THAT(m, HasSubstr("category must be"));
