@@ -775,11 +775,19 @@ absl::Status Run::CheckReporting(absl::Time now) {
                                       *model_, ReportingStateKey(school.school_id())));
     v1::SchoolReportingState state = stored.value_or(v1::SchoolReportingState());
     // A school first seen now is checked from the current day on, not
-    // blamed for days before it existed.
+    // blamed for days before it existed: before today's cutoff that is no
+    // day yet, but it is marked checked up to yesterday so that yesterday
+    // is never checked later either.
     absl::CivilDay from = stored.has_value()
                               ? ToCivilDay(state.last_checked_date()) + 1
-                              : until;
-    if (from > until) continue;
+                              : today;
+    if (from > until) {
+      if (!stored.has_value()) {
+        *state.mutable_last_checked_date() = ToDate(until);
+        model_->PutProto(ReportingStateKey(school.school_id()), state);
+      }
+      continue;
+    }
     for (absl::CivilDay day = from; day <= until; ++day) {
       ASSIGN_OR_RETURN(const domain::CountyCalendar* calendar, CalendarFor(day));
       if (calendar == nullptr || !calendar->IsSchoolDay(day)) continue;
