@@ -264,13 +264,20 @@ absl::Status PrepareAssignResponsible(const storage::ModelTxn& model,
                                     people.village_cadre(), 50));
   RETURN_IF_ERROR(CheckOptionalText({"responsible.bureau_lead", "包片领导"},
                                     people.bureau_lead(), 50));
-  if (!people.bureau_lead().empty() && caller.account.role() != v1::ROLE_BUREAU) {
+  const std::string& lead = c.responsible().bureau_lead();
+  if (caller.account.role() != v1::ROLE_BUREAU && !people.bureau_lead().empty() &&
+      people.bureau_lead() != lead) {
     return PermissionDeniedError("包片领导由教育局指定",
                                  "the bureau names its area lead");
   }
   auto* assigned = event->mutable_responsible_people_assigned();
   assigned->set_case_id(case_id);
   *assigned->mutable_responsible() = people;
+  // Only the bureau changes its area lead: the township's people replace
+  // their own three, never the bureau's choice.
+  if (caller.account.role() != v1::ROLE_BUREAU) {
+    assigned->mutable_responsible()->set_bureau_lead(lead);
+  }
   return absl::OkStatus();
 }
 
