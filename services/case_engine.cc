@@ -506,9 +506,14 @@ absl::Status Run::EvaluateAbsenceRules(const std::string& student_id,
 absl::Status Run::RecheckAfterCorrection(const std::string& student_id) {
   ASSIGN_OR_RETURN(auto open, FindOpenCaseOf(*model_, student_id));
   if (!open.has_value()) return absl::OkStatus();
-  if (open->kind() != v1::CASE_KIND_CONSECUTIVE_ABSENCE &&
-      open->kind() != v1::CASE_KIND_CUMULATIVE_ABSENCE) {
-    return absl::OkStatus();
+  // A case that any other rule's trigger (R3–R7) also stands on is still
+  // met whatever the absences say: only cases resting on R1/R2 alone are
+  // rechecked.
+  for (const v1::RuleEvidence& e : open->evidence()) {
+    if (e.rule() != v1::CASE_KIND_CONSECUTIVE_ABSENCE &&
+        e.rule() != v1::CASE_KIND_CUMULATIVE_ABSENCE) {
+      return absl::OkStatus();
+    }
   }
   ASSIGN_OR_RETURN(v1::StudentAbsences absences, LoadAbsences(student_id));
   std::set<absl::CivilDay> days;
