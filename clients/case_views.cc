@@ -102,7 +102,7 @@ std::string CaseTable(
         cells.push_back(c.household_village_code());
         break;
       case CaseAudience::kSchool:
-        cells.push_back(row.student_number());
+        cells.push_back(MaskStudentNumber(row.student_number()));
         cells.push_back(row.grade() > 0 ? absl::StrCat(row.grade()) : "");
         cells.push_back(row.class_name());
         break;
@@ -261,11 +261,13 @@ std::string CaseDetail(
     fields.emplace_back(en ? "First contact" : "首次联系",
                         FormatTimestamp(c.first_contact_time()));
   }
-  fields.emplace_back(en ? "Actions" : "劝返措施",
-                      en ? absl::StrCat(c.action_count(), ", last: ",
-                                        LastActionCell(c, lang))
-                         : absl::StrCat(c.action_count(), " 次，最近：",
-                                        LastActionCell(c, lang)));
+  std::string actions = en ? absl::StrCat(c.action_count())
+                           : absl::StrCat(c.action_count(), " 次");
+  if (c.action_count() > 0 || c.suggested_action() != v1::ACTION_KIND_UNSPECIFIED) {
+    absl::StrAppend(&actions, en ? ", last: " : "，最近：",
+                    LastActionCell(c, lang));
+  }
+  fields.emplace_back(en ? "Actions" : "劝返措施", actions);
   if (c.has_return_date()) {
     fields.emplace_back(en ? "Returned on" : "复学日期",
                         FormatDate(c.return_date()));

@@ -19,7 +19,7 @@ namespace baoxue::clients {
 
 // Who reads a ledger decides its columns:
 //   kTownship  案件号 姓名 学校 村 类型 状态 优先级 逾期 立案日期 最近措施
-//   kSchool    案件号 姓名 学籍号 年级 班级 类型 状态 优先级 逾期 立案日期
+//   kSchool    案件号 姓名 学籍号 (G numbers masked) 年级 班级 类型 状态 优先级 逾期 立案日期
 //              最近措施
 //   kBureau    案件号 姓名 乡镇 学校 类型 状态 优先级 逾期 责任层级
 //              立案日期 最近措施
