@@ -147,7 +147,10 @@ absl::Status ListCasePage(const storage::Database* database,
         names.Fill(row);
         if (student->has_value()) {
           const v1::Student& s = **student;
-          row->set_student_number(s.student_number());
+          // A G number embeds the ID number: masked like it.
+          row->set_student_number(
+              full_ids ? s.student_number()
+                       : domain::MaskStudentNumber(s.student_number()));
           row->set_id_number(full_ids ? s.id_number()
                                       : domain::MaskIdNumber(s.id_number()));
           row->set_sex(s.sex());
@@ -183,8 +186,10 @@ absl::StatusOr<CaseDetail> ReadCaseDetail(
     detail.student = *student;
     if (caller.account.role() == v1::ROLE_BUREAU_VIEWER) {
       detail.student.set_id_number(domain::MaskIdNumber(student->id_number()));
+      detail.student.set_student_number(
+          domain::MaskStudentNumber(student->student_number()));
     }
-    detail.row.set_student_number(student->student_number());
+    detail.row.set_student_number(detail.student.student_number());
     detail.row.set_id_number(detail.student.id_number());
     detail.row.set_sex(student->sex());
     detail.row.set_grade(student->enrolment().grade());
