@@ -4,6 +4,7 @@
 
 #include "baoxue/v1/bureau.grpc.pb.h"
 #include "services/rpc.h"
+#include "services/ticker.h"
 #include "services/worker.h"
 #include "storage/clock.h"
 #include "storage/database.h"
@@ -14,11 +15,13 @@ namespace baoxue::services {
 // Thread-safe; every pointer must outlive the service.
 class BureauServiceImpl final : public v1::BureauService::CallbackService {
  public:
+  // `simulated_clock` is the clock AdvanceClock moves (with `ticker`), or
+  // null when the server does not run in simulated time.
   BureauServiceImpl(RpcRunner* rpc, const storage::Database* database,
                     const storage::EventLog* log, Worker* worker,
-                    Clock* clock)
+                    Clock* clock, Ticker* ticker, ManualClock* simulated_clock)
       : rpc_(rpc), database_(database), log_(log), worker_(worker),
-        clock_(clock) {}
+        clock_(clock), ticker_(ticker), simulated_clock_(simulated_clock) {}
 
   grpc::ServerUnaryReactor* CreateAccount(
       grpc::CallbackServerContext* context,
@@ -67,6 +70,7 @@ class BureauServiceImpl final : public v1::BureauService::CallbackService {
   BAOXUE_RPC(ListReportingAlerts)
   BAOXUE_RPC(GetMonthlyReport)
   BAOXUE_RPC(ListAuditTrail)
+  BAOXUE_RPC(AdvanceClock)
 #undef BAOXUE_RPC
 
   grpc::ServerWriteReactor<v1::WatchCasesResponse>* WatchCases(
@@ -82,6 +86,8 @@ class BureauServiceImpl final : public v1::BureauService::CallbackService {
   const storage::EventLog* const log_;
   Worker* const worker_;
   Clock* const clock_;
+  Ticker* const ticker_;
+  ManualClock* const simulated_clock_;
 };
 
 }  // namespace baoxue::services

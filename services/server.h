@@ -5,9 +5,11 @@
 #define BAOXUE_SERVICES_SERVER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "grpcpp/grpcpp.h"
 #include "services/auth.h"
 #include "services/bureau_service.h"
@@ -39,6 +41,12 @@ struct ServerOptions {
   Clock* clock = nullptr;
   // The ticker appends clock events on its own; tests drive time instead.
   bool run_ticker = true;
+  // Simulated time (--simulated_time): the server owns a clock that starts
+  // at the county midnight of this day — or at the last clock tick in the
+  // log, if that is later, so a restart resumes where the simulation was —
+  // and moves only through BureauService.AdvanceClock. `clock` and
+  // `run_ticker` are then ignored.
+  std::optional<absl::CivilDay> simulated_start;
   int query_threads = 4;
   // Drop every projection and replay the log before serving.
   bool rebuild = false;
@@ -78,6 +86,8 @@ class Server {
   storage::Sequencer* sequencer() { return sequencer_.get(); }
   Worker* worker() { return worker_.get(); }
   Ticker* ticker() { return ticker_.get(); }
+  // The simulated clock, or null on the wall clock (or a test's clock).
+  ManualClock* simulated_clock() { return simulated_clock_; }
 
  private:
   Server() = default;
@@ -86,6 +96,7 @@ class Server {
   ServerOptions options_;
   std::unique_ptr<Clock> owned_clock_;
   Clock* clock_ = nullptr;
+  ManualClock* simulated_clock_ = nullptr;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<storage::RocksEventLog> log_;
   WriteModelApplier applier_;
