@@ -45,14 +45,6 @@ class Rng {
   uint64_t state_;
 };
 
-v1::Date ToDate(absl::CivilDay day) {
-  v1::Date date;
-  date.set_year(static_cast<int>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
-
 // ---- The townships (DOMAIN §7): name, code suffix, share of pupils.
 struct TownshipSeed {
   const char* name;
@@ -184,6 +176,14 @@ std::vector<CalendarNote> CalendarNotes() {
 }  // namespace
 
 const std::vector<PriorityShare>& PriorityShares() { return kPriorityShares; }
+
+v1::Date ToDate(absl::CivilDay day) {
+  v1::Date date;
+  date.set_year(static_cast<int>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
 
 absl::StatusOr<Dataset> Dataset::Generate(const DatasetOptions& options) {
   // Fewer pupils could not hold the minimum numbers of absentees and

@@ -33,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "baoxue/v1/cases.pb.h"
+#include "baoxue/v1/common.pb.h"
 #include "baoxue/v1/county.pb.h"
 #include "baoxue/v1/student.pb.h"
 #include "services/domain/calendar.h"
@@ -193,6 +194,10 @@ struct PriorityShare {
   int per_10000;
 };
 const std::vector<PriorityShare>& PriorityShares();
+
+// The API's Date for a day (services/dates.h has the same for the server;
+// the dataset does not link the server).
+v1::Date ToDate(absl::CivilDay day);
 
 }  // namespace baoxue::demo
 

@@ -22,14 +22,6 @@ using google::protobuf::util::TimeUtil;
 using services::CountyDay;
 using services::CountyMidnight;
 
-v1::Date ToDate(absl::CivilDay day) {
-  v1::Date date;
-  date.set_year(static_cast<int>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
-
 std::string FormatDay(absl::CivilDay day) {
   return absl::FormatCivilTime(day);
 }

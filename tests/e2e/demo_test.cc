@@ -15,24 +15,13 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "deploy/demo/demo_client.h"
 #include "tests/e2e/server_fixture.h"
 
 namespace baoxue::e2e {
 namespace {
 
 using ::testing::HasSubstr;
-
-template <typename Stub, typename Request, typename Response>
-grpc::Status Call(Stub* stub,
-                  grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                               const Request&, Response*),
-                  const std::string& token, const Request& request,
-                  Response* response) {
-  grpc::ClientContext context;
-  context.AddMetadata("authorization", "Bearer " + token);
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return (stub->*method)(&context, request, response);
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -57,16 +46,20 @@ TEST(DemoCountyTest, ASmallDemoFillsEveryCaseStateTheLedgersAndTheMonthlyReport)
   ASSERT_EQ(demo.exit_code, 0) << demo.err << server->Log();
   EXPECT_THAT(demo.err, HasSubstr("The demo county is ready"));
 
-  auto channel = grpc::CreateChannel(server->address(),
-                                     grpc::InsecureChannelCredentials());
-  auto bureau = v1::BureauService::NewStub(channel);
-  auto township = v1::TownshipService::NewStub(channel);
+  // The driver's own client: a bearer token, a deadline, plaintext.
+  demo::DemoClient client(server->address(), "zh");
+  auto Call = [&client](auto* stub, auto method, const std::string& token,
+                        const auto& request, auto* response) {
+    return client.Call(stub, method, token, request, response);
+  };
+  v1::BureauService::Stub* bureau = client.bureau();
+  v1::TownshipService::Stub* township = client.township();
   const std::string token = server->ReadToken();
   using Bureau = v1::BureauService::Stub;
 
   // Every state of a case's life has at least one case.
   v1::GetSummaryResponse summary;
-  ASSERT_TRUE(Call(bureau.get(), &Bureau::GetSummary, token,
+  ASSERT_TRUE(Call(bureau, &Bureau::GetSummary, token,
                    v1::GetSummaryRequest(), &summary).ok());
   for (int state = v1::CASE_STATE_SUSPECTED; state <= v1::CASE_STATE_CLOSED; ++state) {
     ASSERT_GT(summary.summary().by_state_size(), state);
@@ -81,7 +74,7 @@ TEST(DemoCountyTest, ASmallDemoFillsEveryCaseStateTheLedgersAndTheMonthlyReport)
     v1::ListCountyCasesRequest request;
     request.mutable_filter()->set_ledger(ledger);
     v1::ListCountyCasesResponse response;
-    ASSERT_TRUE(Call(bureau.get(), &Bureau::ListCountyCases, token, request,
+    ASSERT_TRUE(Call(bureau, &Bureau::ListCountyCases, token, request,
                      &response).ok());
     EXPECT_GT(response.rows_size(), 0) << v1::Ledger_Name(ledger);
   }
@@ -92,7 +85,7 @@ TEST(DemoCountyTest, ASmallDemoFillsEveryCaseStateTheLedgersAndTheMonthlyReport)
   v1::ListRosterRequest roster_request;
   roster_request.set_village_code("350526100001");
   v1::ListRosterResponse roster;
-  ASSERT_TRUE(Call(township.get(), &v1::TownshipService::Stub::ListRoster,
+  ASSERT_TRUE(Call(township, &v1::TownshipService::Stub::ListRoster,
                    town_token, roster_request, &roster).ok());
   EXPECT_GT(roster.entries_size(), 0);
 
@@ -102,7 +95,7 @@ TEST(DemoCountyTest, ASmallDemoFillsEveryCaseStateTheLedgersAndTheMonthlyReport)
   month.set_year(2026);
   month.set_month(9);
   v1::GetMonthlyReportResponse report;
-  ASSERT_TRUE(Call(bureau.get(), &Bureau::GetMonthlyReport, token, month, &report).ok());
+  ASSERT_TRUE(Call(bureau, &Bureau::GetMonthlyReport, token, month, &report).ok());
   ASSERT_GT(report.lines_size(), 0);
   const v1::MonthlyReportLine& county = report.lines(report.lines_size() - 1);
   EXPECT_GT(county.opened(), 0);
@@ -121,12 +114,12 @@ TEST(DemoCountyTest, ASmallDemoFillsEveryCaseStateTheLedgersAndTheMonthlyReport)
 
   // Running the driver again on the same server writes nothing.
   v1::GetSystemStatusResponse before;
-  ASSERT_TRUE(Call(bureau.get(), &Bureau::GetSystemStatus, token,
+  ASSERT_TRUE(Call(bureau, &Bureau::GetSystemStatus, token,
                    v1::GetSystemStatusRequest(), &before).ok());
   RunResult again = RunProgram(BAOXUE_DEMO_BIN, demo_args, {}, temp.path(), 120);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   v1::GetSystemStatusResponse after;
-  ASSERT_TRUE(Call(bureau.get(), &Bureau::GetSystemStatus, token,
+  ASSERT_TRUE(Call(bureau, &Bureau::GetSystemStatus, token,
                    v1::GetSystemStatusRequest(), &after).ok());
   EXPECT_EQ(after.last_sequence(), before.last_sequence());
   EXPECT_EQ(server->Stop(), 0);
