@@ -41,7 +41,10 @@
 namespace baoxue::demo {
 
 struct DatasetOptions {
+  // Same seed and sizes, same county.
   uint64_t seed = 350526;
+  // Pupils enrolled in the county's schools, at least 100 (the minimum
+  // numbers of absentees and transfers need that many).
   int students = 30000;
   // The first school days (counted from the first day of the autumn term)
   // over which the chronic absentees' episodes are spread: a demo of W
@@ -172,7 +175,8 @@ class Dataset {
   bool Reports(int school, int day_index) const;
 
  private:
-  Dataset(domain::SchoolCalendar calendar) : calendar_(std::move(calendar)) {}
+  explicit Dataset(domain::SchoolCalendar calendar)
+      : calendar_(std::move(calendar)) {}
 
   DatasetOptions options_;
   v1::County county_;
