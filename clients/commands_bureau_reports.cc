@@ -354,7 +354,7 @@ int ExportLedger(CliContext& context, const FlagValues& flags) {
     }
   }
   grpc::Status status = reader->Finish();
-  if (progress) context.err() << "\n";
+  if (progress && rows > 0) context.err() << "\n";  // Ends the progress line.
   if (!status.ok()) {
     int code = context.Fail(status);
     if (!output.to_stdout()) {
