@@ -672,6 +672,12 @@ TEST_F(CaseDayTest, BureausReportsAndTools) {
   ASSERT_EQ(by_case.exit_code, 0) << Describe(by_case);
   EXPECT_THAT(by_case.out, HasSubstr("case verified"));
   EXPECT_THAT(by_case.out, HasSubstr("xz-town"));
+  ASSERT_FALSE(change.case_().student_id().empty());
+  auto by_child = ParseJson<v1::ListAuditTrailResponse>(
+      BureauCli({"--json", "--min_sequence", vseq, "bureau", "audit",
+                 "--student", change.case_().student_id()}));
+  ASSERT_GE(by_child.entries_size(), 1);
+  EXPECT_EQ(by_child.entries(0).action(), "student_registered");
   RunResult later = BureauCli({"--min_sequence", vseq, "bureau", "audit",
                                "--account", "xz-clerk", "--from",
                                Day(today_ + 1)});
