@@ -374,15 +374,14 @@ int ExportLedger(CliContext& context, const FlagValues& flags) {
     (*result.mutable_fields())["out"].set_string_value(output.path());
     return context.PrintJson(result);
   }
-  Text done = {absl::StrCat("已导出 ", rows, " 件案件", output.to_stdout()
-                                                       ? ""
-                                                       : absl::StrCat(
-                                                             "到 ",
-                                                             output.path())),
+  std::string where_zh, where_en;
+  if (!output.to_stdout()) {
+    where_zh = absl::StrCat("到 ", output.path());
+    where_en = absl::StrCat(" to ", output.path());
+  }
+  Text done = {absl::StrCat("已导出 ", rows, " 件案件", where_zh),
                absl::StrCat("exported ", rows, rows == 1 ? " case" : " cases",
-                            output.to_stdout()
-                                ? ""
-                                : absl::StrCat(" to ", output.path()))};
+                            where_en)};
   // With the CSV on standard output the count goes to standard error.
   if (output.to_stdout()) {
     context.Note(done);
