@@ -808,12 +808,15 @@ grpc::ServerUnaryReactor* BureauServiceImpl::ListAuditTrail(
           return txn.Scan(
               prefix,
               [&](absl::string_view key, absl::string_view value) {
-                if (static_cast<int>(sequences.size()) == page_size) {
-                  more = true;
-                  return false;
-                }
                 uint64_t seq = sequence_of(key, value, prefix.size());
+                // One event can leave several history entries; they are
+                // one audit entry, and all of them stay on one page so the
+                // next page never repeats the event.
                 if (sequences.empty() || sequences.back() != seq) {
+                  if (static_cast<int>(sequences.size()) == page_size) {
+                    more = true;
+                    return false;
+                  }
                   sequences.push_back(seq);
                 }
                 last = std::string(key);
