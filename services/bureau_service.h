@@ -3,6 +3,7 @@
 #define BAOXUE_SERVICES_BUREAU_SERVICE_H_
 
 #include "baoxue/v1/bureau.grpc.pb.h"
+#include "services/backup.h"
 #include "services/rpc.h"
 #include "services/worker.h"
 #include "storage/clock.h"
@@ -14,11 +15,12 @@ namespace baoxue::services {
 // Thread-safe; every pointer must outlive the service.
 class BureauServiceImpl final : public v1::BureauService::CallbackService {
  public:
+  // `backups` may be null: then CreateBackup and ListBackups are refused.
   BureauServiceImpl(RpcRunner* rpc, const storage::Database* database,
                     const storage::EventLog* log, Worker* worker,
-                    Clock* clock)
+                    Clock* clock, BackupManager* backups = nullptr)
       : rpc_(rpc), database_(database), log_(log), worker_(worker),
-        clock_(clock) {}
+        clock_(clock), backups_(backups) {}
 
   grpc::ServerUnaryReactor* CreateAccount(
       grpc::CallbackServerContext* context,
@@ -67,6 +69,8 @@ class BureauServiceImpl final : public v1::BureauService::CallbackService {
   BAOXUE_RPC(ListReportingAlerts)
   BAOXUE_RPC(GetMonthlyReport)
   BAOXUE_RPC(ListAuditTrail)
+  BAOXUE_RPC(CreateBackup)
+  BAOXUE_RPC(ListBackups)
 #undef BAOXUE_RPC
 
   grpc::ServerWriteReactor<v1::WatchCasesResponse>* WatchCases(
@@ -82,6 +86,7 @@ class BureauServiceImpl final : public v1::BureauService::CallbackService {
   const storage::EventLog* const log_;
   Worker* const worker_;
   Clock* const clock_;
+  BackupManager* const backups_;
 };
 
 }  // namespace baoxue::services

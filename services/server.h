@@ -4,13 +4,16 @@
 #ifndef BAOXUE_SERVICES_SERVER_H_
 #define BAOXUE_SERVICES_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
 #include "services/auth.h"
+#include "services/backup.h"
 #include "services/bureau_service.h"
+#include "services/limits.h"
 #include "services/rpc.h"
 #include "services/school_service.h"
 #include "services/ticker.h"
@@ -44,6 +47,13 @@ struct ServerOptions {
   bool rebuild = false;
   // For fault-injection tests. Not owned.
   rocksdb::Env* env = nullptr;
+  // Message size, string length and per-account concurrency limits.
+  Limits limits;
+  // When set, one line per call (services/rpc.h, RpcInterceptorFactory).
+  std::function<void(const std::string&)> debug_log;
+  // Where CreateBackup writes; empty refuses backups. Must not be the data
+  // directory or inside it.
+  std::string backup_dir;
 };
 
 // Checks the listen address and the TLS options together: a non-loopback
@@ -78,6 +88,7 @@ class Server {
   storage::Sequencer* sequencer() { return sequencer_.get(); }
   Worker* worker() { return worker_.get(); }
   Ticker* ticker() { return ticker_.get(); }
+  CallGate* gate() { return gate_.get(); }
 
  private:
   Server() = default;
@@ -94,7 +105,9 @@ class Server {
   std::unique_ptr<Worker> worker_;
   std::unique_ptr<Ticker> ticker_;
   std::unique_ptr<QueryPool> pool_;
+  std::unique_ptr<CallGate> gate_;
   std::unique_ptr<RpcRunner> rpc_;
+  std::unique_ptr<BackupManager> backups_;
   std::unique_ptr<BureauServiceImpl> bureau_;
   std::unique_ptr<SchoolServiceImpl> school_;
   std::unique_ptr<TownshipServiceImpl> township_;
