@@ -472,6 +472,45 @@ grpc::ServerUnaryReactor* BureauServiceImpl::AdvanceClock(
       });
 }
 
+// ---- Backups (issue 7).
+
+grpc::ServerUnaryReactor* BureauServiceImpl::CreateBackup(
+    grpc::CallbackServerContext* context,
+    const v1::CreateBackupRequest* request,
+    v1::CreateBackupResponse* response) {
+  return rpc_->Read(context, Access::kBureauWrite, 0,
+                    [this, response](const Caller&) -> absl::Status {
+                      absl::Time start = absl::Now();
+                      BackupManager none(database_, "");
+                      BackupManager* backups =
+                          backups_ != nullptr ? backups_ : &none;
+                      ASSIGN_OR_RETURN(*response->mutable_backup(),
+                                       backups->Create());
+                      response->set_duration_millis(
+                          absl::ToInt64Milliseconds(absl::Now() - start));
+                      return absl::OkStatus();
+                    });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::ListBackups(
+    grpc::CallbackServerContext* context,
+    const v1::ListBackupsRequest* request,
+    v1::ListBackupsResponse* response) {
+  return rpc_->Read(context, Access::kBureauWrite, 0,
+                    [this, response](const Caller&) -> absl::Status {
+                      BackupManager none(database_, "");
+                      const BackupManager* backups =
+                          backups_ != nullptr ? backups_ : &none;
+                      ASSIGN_OR_RETURN(std::vector<v1::BackupInfo> list,
+                                       backups->List());
+                      response->set_backup_dir(backups->backup_dir());
+                      for (v1::BackupInfo& info : list) {
+                        *response->add_backups() = std::move(info);
+                      }
+                      return absl::OkStatus();
+                    });
+}
+
 // ---- The county's ledgers and closures (issue 5).
 
 grpc::ServerUnaryReactor* BureauServiceImpl::ListCountyCases(

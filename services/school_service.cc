@@ -42,9 +42,12 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportStudentsRequest> 
       validate_only_ = chunk_.mode() == v1::IMPORT_MODE_VALIDATE_ONLY;
       first_ = false;
     }
-    absl::Status request_id = ValidateRequestId(chunk_.request_id());
-    if (!request_id.ok()) {
-      Finish(ToGrpcStatus(request_id, caller_.lang));
+    // Each chunk arrives after the call was admitted, so it is held to the
+    // request limits here.
+    absl::Status early = rpc_->CheckRequest(chunk_);
+    if (early.ok()) early = ValidateRequestId(chunk_.request_id());
+    if (!early.ok()) {
+      Finish(ToGrpcStatus(early, caller_.lang));
       return;
     }
     auto outcome = std::make_shared<ImportOutcome>();

@@ -1,8 +1,18 @@
 #include "storage/database.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "openssl/evp.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "storage/keys.h"
 #include "storage/localized_status.h"
 #include "storage/status_macros.h"
@@ -43,8 +53,8 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     const Options& options) {
   rocksdb::Options db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
+  db_options.create_if_missing = !options.read_only;
+  db_options.create_missing_column_families = !options.read_only;
   db_options.paranoid_checks = true;
   // Recovery stops at the first inconsistency instead of silently dropping
   // data: a damaged log is a refusal to start, not a quiet repair.
@@ -65,8 +75,13 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   auto database = std::unique_ptr<Database>(new Database());
   database->path_ = options.path;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors,
-                                        &database->handles_, &raw);
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors,
+                                         &database->handles_, &raw)
+          : rocksdb::DB::Open(db_options, options.path, descriptors,
+                              &database->handles_, &raw);
+  database->read_only_ = options.read_only;
   RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", options.path)));
   database->db_.reset(raw);
   RETURN_IF_ERROR(database->CheckSchemaVersion());
@@ -81,6 +96,13 @@ Database::~Database() {
 
 absl::Status Database::CheckSchemaVersion() {
   ASSIGN_OR_RETURN(auto stored, Get(meta(), SchemaVersionKey()));
+  if (!stored.has_value() && read_only_) {
+    return FailedPreconditionError(
+        absl::StrCat(path_, " 不是 baoxue 的数据目录（没有数据格式版本）"),
+        absl::StrCat(path_,
+                     " is not a baoxue data directory (it has no schema "
+                     "version)"));
+  }
   if (!stored.has_value()) {
     rocksdb::WriteBatch batch;
     batch.Put(meta(), SchemaVersionKey(), EncodeFixed64(kSchemaVersion));
@@ -149,6 +171,144 @@ absl::Status Database::ClearFamily(rocksdb::ColumnFamilyHandle* family) {
   batch.DeleteRange(family, rocksdb::Slice(""),
                     rocksdb::Slice(std::string(9, '\xff')));
   return Write(&batch, /*sync=*/true);
+}
+
+absl::StatusOr<uint64_t> Database::SchemaVersion() const {
+  ASSIGN_OR_RETURN(auto stored, Get(meta(), SchemaVersionKey()));
+  uint64_t version = 0;
+  if (!stored.has_value() || !DecodeFixed64(*stored, &version)) {
+    return LocalizedError(absl::StatusCode::kDataLoss,
+                          "数据目录的版本记录缺失或已损坏",
+                          "the data directory's schema version is missing or "
+                          "corrupt");
+  }
+  return version;
+}
+
+absl::Status Database::CreateCheckpoint(const std::string& dir) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  RETURN_IF_ERROR(
+      FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // log_size_for_flush = 0: memtables are flushed first, so the checkpoint
+  // is self-contained SST files plus whatever WAL the flush left live; the
+  // WAL is copied, so a checkpoint holds exactly what was acknowledged at
+  // its moment, across every column family.
+  return FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
+                   absl::StrCat("checkpoint into ", dir));
+}
+
+absl::StatusOr<Database::FamilyDigest> Database::Digest(
+    rocksdb::ColumnFamilyHandle* family) const {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha(EVP_MD_CTX_new(),
+                                                              &EVP_MD_CTX_free);
+  EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr);
+  FamilyDigest digest;
+  rocksdb::ReadOptions read_options;
+  read_options.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, family));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    // Length-prefixed, so that ("ab","c") and ("a","bc") differ.
+    for (rocksdb::Slice part : {it->key(), it->value()}) {
+      std::string length = EncodeFixed64(part.size());
+      EVP_DigestUpdate(sha.get(), length.data(), length.size());
+      EVP_DigestUpdate(sha.get(), part.data(), part.size());
+    }
+    ++digest.keys;
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "digest"));
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int out_size = 0;
+  EVP_DigestFinal_ex(sha.get(), out, &out_size);
+  digest.sha256_hex = absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(out), out_size));
+  return digest;
+}
+
+absl::StatusOr<DirectoryUsage> MeasureDirectory(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  DirectoryUsage usage;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    usage.bytes += it->file_size(ec);
+    ++usage.files;
+  }
+  if (ec) {
+    return UnavailableError(
+        absl::StrCat("无法读取目录 ", dir, "：", ec.message()),
+        absl::StrCat("cannot read the directory ", dir, ": ", ec.message()));
+  }
+  return usage;
+}
+
+namespace {
+
+absl::Status SyncPath(const std::string& path, bool directory) {
+  int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) |
+                                    O_CLOEXEC);
+  bool ok = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ok = (::close(fd) == 0) && ok;
+  if (!ok) {
+    return UnavailableError(absl::StrCat("无法同步到磁盘：", path),
+                            absl::StrCat("cannot sync to disk: ", path));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CopyCheckpoint(const std::string& from, const std::string& to,
+                            const std::vector<std::string>& skip) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(from, ec) || !fs::exists(fs::path(from) / "CURRENT", ec)) {
+    return InvalidArgumentError(
+        absl::StrCat("--restore_from：", from, " 不是一个备份目录（没有 CURRENT 文件）"),
+        absl::StrCat("--restore_from: ", from,
+                     " is not a backup directory (it has no CURRENT file)"));
+  }
+  if (fs::exists(to, ec) && !fs::is_empty(to, ec)) {
+    return FailedPreconditionError(
+        absl::StrCat("--data_dir：", to,
+                     " 不是空目录。恢复只写入不存在或空的目录，绝不覆盖已有数据。"),
+        absl::StrCat("--data_dir: ", to,
+                     " is not empty. A restore writes only into a missing or "
+                     "empty directory; it never overwrites data."));
+  }
+  fs::create_directories(to, ec);
+  if (ec) {
+    return UnavailableError(
+        absl::StrCat("无法创建目录 ", to, "：", ec.message()),
+        absl::StrCat("cannot create the directory ", to, ": ", ec.message()));
+  }
+  for (const fs::directory_entry& entry : fs::directory_iterator(from, ec)) {
+    std::string name = entry.path().filename().string();
+    if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+    if (!entry.is_regular_file()) {
+      return InvalidArgumentError(
+          absl::StrCat("--restore_from：备份中有意外的条目 ", name),
+          absl::StrCat("--restore_from: unexpected entry in the backup: ", name));
+    }
+    fs::path target = fs::path(to) / name;
+    // A copy, never a hard link: the restored directory must not share
+    // files with the backup it came from.
+    fs::copy_file(entry.path(), target, fs::copy_options::none, ec);
+    if (ec) {
+      return UnavailableError(
+          absl::StrCat("无法复制 ", entry.path().string(), "：", ec.message()),
+          absl::StrCat("cannot copy ", entry.path().string(), ": ",
+                       ec.message()));
+    }
+    RETURN_IF_ERROR(SyncPath(target.string(), /*directory=*/false));
+  }
+  if (ec) {
+    return UnavailableError(
+        absl::StrCat("无法读取目录 ", from, "：", ec.message()),
+        absl::StrCat("cannot read the directory ", from, ": ", ec.message()));
+  }
+  return SyncPath(to, /*directory=*/true);
 }
 
 }  // namespace baoxue::storage

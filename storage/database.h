@@ -38,6 +38,17 @@ class Database {
     rocksdb::Env* env = nullptr;
     // Block cache for the projection and model families, in bytes.
     size_t block_cache_bytes = 64 << 20;
+    // Opens without writing anything (to inspect a backup): nothing is
+    // created, and a directory without a schema version is refused.
+    bool read_only = false;
+  };
+
+  // The number of keys of a column family and a SHA-256 over its keys and
+  // values in key order: two families hold the same data exactly when their
+  // digests agree.
+  struct FamilyDigest {
+    uint64_t keys = 0;
+    std::string sha256_hex;
   };
 
   // Opens (creating if needed) the data directory at options.path. Refuses
@@ -76,6 +87,18 @@ class Database {
   // Deletes every key of `family` (used by rebuild).
   absl::Status ClearFamily(rocksdb::ColumnFamilyHandle* family);
 
+  // Writes a consistent copy of the whole database — every column family as
+  // of one moment — into `dir`, which must not exist yet. Writes may go on
+  // meanwhile. Immutable files are hard-linked when `dir` is on the same
+  // filesystem, so a checkpoint is quick and small.
+  absl::Status CreateCheckpoint(const std::string& dir) const;
+
+  // Reads all of `family` (see FamilyDigest).
+  absl::StatusOr<FamilyDigest> Digest(rocksdb::ColumnFamilyHandle* family) const;
+
+  // The schema version stored in the directory.
+  absl::StatusOr<uint64_t> SchemaVersion() const;
+
   // Test hook: called before every Write; a non-OK result fails that write
   // as if storage had.
   void SetWriteFaultForTesting(std::function<absl::Status()> fault) {
@@ -90,7 +113,22 @@ class Database {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::function<absl::Status()> write_fault_;
+  bool read_only_ = false;
 };
+
+// The bytes and number of regular files under a directory.
+struct DirectoryUsage {
+  uint64_t bytes = 0;
+  uint64_t files = 0;
+};
+absl::StatusOr<DirectoryUsage> MeasureDirectory(const std::string& dir);
+
+// Copies the files of a checkpoint directory `from` into the data directory
+// `to`, which must be missing or empty (a restore never overwrites data).
+// Files named in `skip` are left out. Every copied file and `to` itself are
+// synced before it returns.
+absl::Status CopyCheckpoint(const std::string& from, const std::string& to,
+                            const std::vector<std::string>& skip);
 
 }  // namespace baoxue::storage
 

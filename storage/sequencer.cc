@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/keys.h"
 #include "storage/localized_status.h"
@@ -136,6 +137,15 @@ void Sequencer::ProcessGroup(std::vector<Command>& group) {
   for (size_t i = 0; i < group.size(); ++i) {
     Command& command = group[i];
     Outcome& outcome = outcomes[i];
+    // Deadlines are the callers' wall-clock ones, not the domain clock.
+    if (command.deadline < absl::Now()) {
+      outcome.status = LocalizedError(
+          absl::StatusCode::kDeadlineExceeded,
+          "请求在排队时已超过调用方的截止时间，未执行",
+          "the call's deadline passed while the request was queued; it was "
+          "not executed");
+      continue;
+    }
     std::string idempotency_key;
     if (!command.request_id.empty()) {
       idempotency_key = IdempotencyKey(command.account_id, command.request_id);

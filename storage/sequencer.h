@@ -67,6 +67,10 @@ struct Command {
   // the applier does, from the event. Runs on the sequencer thread; must
   // not block on anything but the model.
   std::function<absl::Status(const ModelTxn& model, v1::Event* event)> prepare;
+  // The caller's deadline (the gRPC call's). A command still queued when it
+  // passes is not executed: it fails with DEADLINE_EXCEEDED and writes
+  // nothing, so a client that gave up is never acted for behind its back.
+  absl::Time deadline = absl::InfiniteFuture();
   // Called exactly once, on the sequencer thread, after the group is durable
   // (or has failed). Must not block.
   std::function<void(const CommandResult& result)> done;

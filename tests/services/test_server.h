@@ -124,6 +124,8 @@ class ServerFixture : public ::testing::Test {
   void TearDown() override;
 
   void StartServer();
+  // Lets a test change the server's options before each start.
+  virtual void CustomizeOptions(ServerOptions* options) {}
   // Shuts the server down and starts it again on the same data directory
   // (and the same clock).
   void RestartServer();

@@ -451,5 +451,29 @@ TEST_F(SequencerTest, SubmitAfterStopIsUnavailable) {
   EXPECT_EQ(log_->LastSequence(), 0u);
 }
 
+// Issue 7: a command whose caller's deadline has passed is not executed —
+// nothing is written, its request_id stays free — while the rest of its
+// group goes on.
+TEST_F(SequencerTest, ACommandPastItsDeadlineIsNotExecuted) {
+  sequencer_->Start();
+  Outcome outcomes[2];
+  absl::BlockingCounter pending(2);
+  Command late = Claim("late", &outcomes[0], &pending, "acct", "r-late");
+  late.deadline = absl::Now() - absl::Seconds(1);
+  sequencer_->Submit(std::move(late));
+  sequencer_->Submit(Claim("on-time", &outcomes[1], &pending));
+  pending.Wait();
+  EXPECT_EQ(outcomes[0].status.code(), absl::StatusCode::kDeadlineExceeded)
+      << outcomes[0].status;
+  EXPECT_TRUE(outcomes[1].status.ok()) << outcomes[1].status;
+  EXPECT_FALSE(Claimed("late"));
+  ASSERT_EQ(ReadLog().size(), 1u);
+  // The request_id was not consumed: the retry within its deadline acts.
+  Outcome retry = RunOne("late", "acct", "r-late");
+  EXPECT_TRUE(retry.status.ok()) << retry.status;
+  EXPECT_FALSE(retry.replayed);
+  EXPECT_TRUE(Claimed("late"));
+}
+
 }  // namespace
 }  // namespace baoxue::storage
