@@ -66,10 +66,17 @@ class RpcRunner {
   // school account names its own school), run on the reactor thread.
   using Precheck = std::function<absl::Status(const Caller& caller)>;
 
-  // All pointers must outlive the runner.
+  // All pointers must outlive the runner. With `database`, every query
+  // runs inside a storage::Database::Access, so that a reopen of the data
+  // directory never happens under it.
   RpcRunner(Authenticator* auth, storage::Sequencer* sequencer,
-            AppliedWaiter* applied, QueryPool* pool)
-      : auth_(auth), sequencer_(sequencer), applied_(applied), pool_(pool) {}
+            AppliedWaiter* applied, QueryPool* pool,
+            storage::Database* database = nullptr)
+      : auth_(auth),
+        sequencer_(sequencer),
+        applied_(applied),
+        pool_(pool),
+        database_(database) {}
 
   // A mutating RPC. `request` is fingerprinted for idempotency.
   grpc::ServerUnaryReactor* Write(grpc::CallbackServerContext* context,
@@ -99,6 +106,7 @@ class RpcRunner {
   storage::Sequencer* const sequencer_;
   AppliedWaiter* const applied_;
   QueryPool* const pool_;
+  storage::Database* const database_;
 };
 
 // Checks a client-chosen request_id: at most 128 printable ASCII

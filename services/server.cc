@@ -154,7 +154,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
 
   s.pool_ = std::make_unique<QueryPool>(options.query_threads);
   s.rpc_ = std::make_unique<RpcRunner>(&s.auth_, s.sequencer_.get(),
-                                       s.worker_.get(), s.pool_.get());
+                                       s.worker_.get(), s.pool_.get(),
+                                       s.database_.get());
   s.bureau_ = std::make_unique<BureauServiceImpl>(
       s.rpc_.get(), s.database_.get(), s.log_.get(), s.worker_.get(),
       s.clock_);

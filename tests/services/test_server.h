@@ -190,6 +190,8 @@ class ServerFixture : public ::testing::Test {
                             const std::string& lang = "");
 
   testing_util::TempDir dir_;
+  // The server's RocksDB Env when set (fault injection); must outlive it.
+  rocksdb::Env* env_ = nullptr;
   std::unique_ptr<ManualClock> clock_;
   std::unique_ptr<Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
