@@ -164,7 +164,7 @@ RunResult RunProgram(const std::string& binary,
   return result;
 }
 
-std::unique_ptr<ServerProcess> ServerProcess::Start(
+std::unique_ptr<ServerProcess> ServerProcess::Launch(
     const std::string& data_dir, const std::string& log_dir,
     std::string* error, const std::vector<std::string>& extra_args) {
   std::unique_ptr<ServerProcess> server(new ServerProcess());
@@ -176,6 +176,15 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(
   server->pid_ = Spawn(BAOXUE_SERVER_BIN, args, BaseEnvironment(),
                        name + ".out", server->log_path_, error);
   if (server->pid_ < 0) return nullptr;
+  return server;
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::Start(
+    const std::string& data_dir, const std::string& log_dir,
+    std::string* error, const std::vector<std::string>& extra_args) {
+  std::unique_ptr<ServerProcess> server =
+      Launch(data_dir, log_dir, error, extra_args);
+  if (server == nullptr) return nullptr;
 
   // Wait for the start-up line, which the server prints once it listens.
   Clock::time_point deadline = Clock::now() + std::chrono::seconds(60);

@@ -63,6 +63,12 @@ class ServerProcess {
       const std::string& data_dir, const std::string& log_dir,
       std::string* error, const std::vector<std::string>& extra_args = {});
 
+  // Starts the server as Start() does but returns at once, without waiting
+  // for it to listen: for killing it while it starts (port() is 0).
+  static std::unique_ptr<ServerProcess> Launch(
+      const std::string& data_dir, const std::string& log_dir,
+      std::string* error, const std::vector<std::string>& extra_args = {});
+
   // Kills the server if it is still running.
   ~ServerProcess();
 
