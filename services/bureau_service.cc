@@ -54,7 +54,7 @@ grpc::ServerUnaryReactor* BureauServiceImpl::ListAccounts(
         ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
         ASSIGN_OR_RETURN(std::string after,
                          DecodePageToken(request->page_token()));
-        storage::ModelTxn mirror(database_, database_->projection(),
+        storage::ModelTxn mirror(database_, storage::Family::kProjection,
                                  MirrorPrefix());
         if (!after.empty() && after.rfind(AccountKeyPrefix(), 0) != 0) {
           return FieldError({"page_token", "翻页标记"},
@@ -754,7 +754,8 @@ grpc::ServerUnaryReactor* BureauServiceImpl::GetMonthlyReport(
         }
         response->set_month_complete(asked < current);
         auto mirror = OpenMirror(database_);
-        storage::ModelTxn projection(database_, database_->projection());
+        storage::ModelTxn projection(database_,
+                                     storage::Family::kProjection);
         std::vector<std::pair<std::string, std::string>> scopes;  // code, name
         RETURN_IF_ERROR(ForEachRecord<v1::Township>(
             *mirror, TownshipKeyPrefix(), [&](v1::Township&& t) {
@@ -863,7 +864,8 @@ grpc::ServerUnaryReactor* BureauServiceImpl::ListAuditTrail(
               },
               start);
         };
-        storage::ModelTxn projection(database_, database_->projection());
+        storage::ModelTxn projection(database_,
+                                     storage::Family::kProjection);
         if (!request->case_id().empty()) {
           auto mirror = OpenMirror(database_);
           RETURN_IF_ERROR(collect(
@@ -1012,7 +1014,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchCasesResponse> {
       absl::MutexLock lock(&mu_);
       after = cursor_;
     }
-    storage::ModelTxn projection(database_, database_->projection());
+    storage::ModelTxn projection(database_, storage::Family::kProjection);
     auto mirror = OpenMirror(database_);
     absl::Status status;
     RETURN_IF_ERROR(projection.Scan(
