@@ -17,3 +17,11 @@ echo "test: buf lint proto/" >&2
 echo "test: ctest" >&2
 ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" --timeout 120 \
   --no-tests=error
+
+# ctest above replays every fuzz seed and regression (fuzz.*). A bounded
+# libFuzzer run on top is opt-in, since building build-fuzz/ with the
+# sanitizers takes many minutes: BAOXUE_FUZZ_SECONDS=30 deploy/test.sh
+if [[ -n "${BAOXUE_FUZZ_SECONDS:-}" ]]; then
+  echo "test: deploy/fuzz.sh --seconds $BAOXUE_FUZZ_SECONDS" >&2
+  bash "$ROOT/deploy/fuzz.sh" --seconds "$BAOXUE_FUZZ_SECONDS"
+fi
