@@ -366,7 +366,7 @@ absl::Status FuzzWorld::Seed() {
   options.path = dir_ + "/data";
   options.block_cache_bytes = 1 << 20;
   ASSIGN_OR_RETURN(database_, storage::Database::Open(options));
-  model_ = std::make_unique<ModelTxn>(database_.get(), database_->model());
+  model_ = std::make_unique<ModelTxn>(database_.get(), storage::Family::kModel);
   for (const auto& [rpc, text] : kSeedCommands) {
     absl::Status status = RunText(rpc, text);
     if (!status.ok()) {
@@ -427,7 +427,7 @@ absl::Status FuzzWorld::Run(size_t index, absl::string_view request, bool keep,
 
 absl::Status FuzzWorld::ApplyAsWorker(const v1::Event& event) {
   ModelTxn mirror(model_.get());
-  ModelTxn projection(database_.get(), database_->projection());
+  ModelTxn projection(database_.get(), storage::Family::kProjection);
   services::LedgerProjector ledgers;
   ledgers.Bind(&projection);
   services::WriteModelApplier applier(&ledgers);
