@@ -193,6 +193,75 @@ int SystemStatus(CliContext& context, const FlagValues& flags) {
   return kExitOk;
 }
 
+std::vector<std::pair<std::string, std::string>> BackupFields(
+    const v1::BackupInfo& backup, bool en) {
+  return {
+      {en ? "Backup" : "备份", backup.path()},
+      {en ? "Last event sequence" : "最新事件序号",
+       absl::StrCat(backup.last_sequence())},
+      {en ? "Size" : "大小",
+       en ? absl::StrCat(backup.size_bytes(), " bytes in ", backup.file_count(),
+                         " files")
+          : absl::StrCat(backup.size_bytes(), " 字节，", backup.file_count(),
+                         " 个文件")},
+      {en ? "Taken at" : "备份时间", FormatTimestamp(backup.create_time())},
+  };
+}
+
+int CreateBackup(CliContext& context, const FlagValues& flags) {
+  v1::CreateBackupResponse response;
+  auto call = context.NewCall();
+  grpc::Status status = context.Stub<v1::BureauService>()->CreateBackup(
+      call.get(), v1::CreateBackupRequest(), &response);
+  if (!status.ok()) return context.Fail(status);
+  if (context.json()) return context.PrintJson(response);
+  bool en = context.lang() == Lang::kEn;
+  auto fields = BackupFields(response.backup(), en);
+  fields.emplace_back(en ? "Took" : "用时",
+                      en ? absl::StrCat(response.duration_millis(), " ms")
+                         : absl::StrCat(response.duration_millis(), " 毫秒"));
+  context.out() << context.T("已完成备份：\n", "Backup taken:\n")
+                << RenderFields(fields)
+                << context.T(
+                       absl::StrCat("恢复：baoxue-server --restore_from=",
+                                    response.backup().path(),
+                                    " --data_dir=新的空目录\n"),
+                       absl::StrCat("To restore: baoxue-server --restore_from=",
+                                    response.backup().path(),
+                                    " --data_dir=NEW_EMPTY_DIR\n"));
+  return kExitOk;
+}
+
+int ListBackups(CliContext& context, const FlagValues& flags) {
+  v1::ListBackupsResponse response;
+  auto call = context.NewCall();
+  grpc::Status status = context.Stub<v1::BureauService>()->ListBackups(
+      call.get(), v1::ListBackupsRequest(), &response);
+  if (!status.ok()) return context.Fail(status);
+  if (context.json()) return context.PrintJson(response);
+  bool en = context.lang() == Lang::kEn;
+  TextTable table(en ? std::vector<std::string>{"Backup", "Last sequence",
+                                                "Bytes", "Files", "Taken at"}
+                     : std::vector<std::string>{"备份", "最新事件序号", "字节",
+                                                "文件数", "备份时间"});
+  for (const v1::BackupInfo& backup : response.backups()) {
+    table.AddRow({backup.name(), absl::StrCat(backup.last_sequence()),
+                  absl::StrCat(backup.size_bytes()),
+                  absl::StrCat(backup.file_count()),
+                  FormatTimestamp(backup.create_time())});
+  }
+  context.out() << table.Render()
+                << context.T(absl::StrCat("共 ", response.backups_size(),
+                                          " 个备份，位于 ", response.backup_dir()),
+                             absl::StrCat(response.backups_size(),
+                                          response.backups_size() == 1
+                                              ? " backup in "
+                                              : " backups in ",
+                                          response.backup_dir()))
+                << "\n";
+  return kExitOk;
+}
+
 int CountyReporting(CliContext& context, const FlagValues& flags) {
   v1::GetCountyReportingStatusRequest request;
   if (!ReadRangeFlags(context, flags, request.mutable_start_date(),
@@ -359,6 +428,30 @@ void RegisterBureauCommands(CommandRegistry* registry) {
                   "system status: the event log and the worker's progress"},
       .examples = {"baoxue bureau status", "baoxue bureau status --json"},
       .run = SystemStatus,
+  });
+  registry->AddCommand({
+      .path = "bureau backup",
+      .summary = {"在线备份：把整个数据库的一致快照写入服务器 --backup_dir "
+                  "下带时间戳的新目录",
+                  "online backup: a consistent snapshot of the whole database "
+                  "into a new timestamped directory under the server's "
+                  "--backup_dir"},
+      .details = {"备份期间服务照常读写。备份目录在服务器所在的机器上；请再把它复制"
+                  "到别的机器或介质上。恢复：baoxue-server --restore_from=备份目录 "
+                  "--data_dir=新的空目录。",
+                  "The server keeps serving while it runs. The backup lies on "
+                  "the server's machine; copy it to another machine or medium "
+                  "as well. To restore: baoxue-server --restore_from=BACKUP "
+                  "--data_dir=NEW_EMPTY_DIR."},
+      .examples = {"baoxue bureau backup", "baoxue bureau backup --json"},
+      .run = CreateBackup,
+  });
+  registry->AddCommand({
+      .path = "bureau backups",
+      .summary = {"列出服务器 --backup_dir 下的备份", "list the backups under "
+                  "the server's --backup_dir"},
+      .examples = {"baoxue bureau backups", "baoxue bureau backups --json"},
+      .run = ListBackups,
   });
   registry->AddCommand({
       .path = "bureau reporting",

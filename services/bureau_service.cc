@@ -54,7 +54,7 @@ grpc::ServerUnaryReactor* BureauServiceImpl::ListAccounts(
         ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
         ASSIGN_OR_RETURN(std::string after,
                          DecodePageToken(request->page_token()));
-        storage::ModelTxn mirror(database_, database_->projection(),
+        storage::ModelTxn mirror(database_, storage::Family::kProjection,
                                  MirrorPrefix());
         if (!after.empty() && after.rfind(AccountKeyPrefix(), 0) != 0) {
           return FieldError({"page_token", "翻页标记"},
@@ -472,6 +472,45 @@ grpc::ServerUnaryReactor* BureauServiceImpl::AdvanceClock(
       });
 }
 
+// ---- Backups (issue 7).
+
+grpc::ServerUnaryReactor* BureauServiceImpl::CreateBackup(
+    grpc::CallbackServerContext* context,
+    const v1::CreateBackupRequest* request,
+    v1::CreateBackupResponse* response) {
+  return rpc_->Read(context, Access::kBureauWrite, 0,
+                    [this, response](const Caller&) -> absl::Status {
+                      absl::Time start = absl::Now();
+                      BackupManager none(database_, "");
+                      BackupManager* backups =
+                          backups_ != nullptr ? backups_ : &none;
+                      ASSIGN_OR_RETURN(*response->mutable_backup(),
+                                       backups->Create());
+                      response->set_duration_millis(
+                          absl::ToInt64Milliseconds(absl::Now() - start));
+                      return absl::OkStatus();
+                    });
+}
+
+grpc::ServerUnaryReactor* BureauServiceImpl::ListBackups(
+    grpc::CallbackServerContext* context,
+    const v1::ListBackupsRequest* request,
+    v1::ListBackupsResponse* response) {
+  return rpc_->Read(context, Access::kBureauWrite, 0,
+                    [this, response](const Caller&) -> absl::Status {
+                      BackupManager none(database_, "");
+                      const BackupManager* backups =
+                          backups_ != nullptr ? backups_ : &none;
+                      ASSIGN_OR_RETURN(std::vector<v1::BackupInfo> list,
+                                       backups->List());
+                      response->set_backup_dir(backups->backup_dir());
+                      for (v1::BackupInfo& info : list) {
+                        *response->add_backups() = std::move(info);
+                      }
+                      return absl::OkStatus();
+                    });
+}
+
 // ---- The county's ledgers and closures (issue 5).
 
 grpc::ServerUnaryReactor* BureauServiceImpl::ListCountyCases(
@@ -715,7 +754,8 @@ grpc::ServerUnaryReactor* BureauServiceImpl::GetMonthlyReport(
         }
         response->set_month_complete(asked < current);
         auto mirror = OpenMirror(database_);
-        storage::ModelTxn projection(database_, database_->projection());
+        storage::ModelTxn projection(database_,
+                                     storage::Family::kProjection);
         std::vector<std::pair<std::string, std::string>> scopes;  // code, name
         RETURN_IF_ERROR(ForEachRecord<v1::Township>(
             *mirror, TownshipKeyPrefix(), [&](v1::Township&& t) {
@@ -824,7 +864,8 @@ grpc::ServerUnaryReactor* BureauServiceImpl::ListAuditTrail(
               },
               start);
         };
-        storage::ModelTxn projection(database_, database_->projection());
+        storage::ModelTxn projection(database_,
+                                     storage::Family::kProjection);
         if (!request->case_id().empty()) {
           auto mirror = OpenMirror(database_);
           RETURN_IF_ERROR(collect(
@@ -973,7 +1014,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchCasesResponse> {
       absl::MutexLock lock(&mu_);
       after = cursor_;
     }
-    storage::ModelTxn projection(database_, database_->projection());
+    storage::ModelTxn projection(database_, storage::Family::kProjection);
     auto mirror = OpenMirror(database_);
     absl::Status status;
     RETURN_IF_ERROR(projection.Scan(

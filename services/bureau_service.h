@@ -3,6 +3,7 @@
 #define BAOXUE_SERVICES_BUREAU_SERVICE_H_
 
 #include "baoxue/v1/bureau.grpc.pb.h"
+#include "services/backup.h"
 #include "services/rpc.h"
 #include "services/ticker.h"
 #include "services/worker.h"
@@ -16,12 +17,15 @@ namespace baoxue::services {
 class BureauServiceImpl final : public v1::BureauService::CallbackService {
  public:
   // `simulated_clock` is the clock AdvanceClock moves (with `ticker`), or
-  // null when the server does not run in simulated time.
+  // null when the server does not run in simulated time. `backups` may be
+  // null: then CreateBackup and ListBackups are refused.
   BureauServiceImpl(RpcRunner* rpc, const storage::Database* database,
                     const storage::EventLog* log, Worker* worker,
-                    Clock* clock, Ticker* ticker, ManualClock* simulated_clock)
+                    Clock* clock, Ticker* ticker, ManualClock* simulated_clock,
+                    BackupManager* backups = nullptr)
       : rpc_(rpc), database_(database), log_(log), worker_(worker),
-        clock_(clock), ticker_(ticker), simulated_clock_(simulated_clock) {}
+        clock_(clock), ticker_(ticker), simulated_clock_(simulated_clock),
+        backups_(backups) {}
 
   grpc::ServerUnaryReactor* CreateAccount(
       grpc::CallbackServerContext* context,
@@ -71,6 +75,8 @@ class BureauServiceImpl final : public v1::BureauService::CallbackService {
   BAOXUE_RPC(GetMonthlyReport)
   BAOXUE_RPC(ListAuditTrail)
   BAOXUE_RPC(AdvanceClock)
+  BAOXUE_RPC(CreateBackup)
+  BAOXUE_RPC(ListBackups)
 #undef BAOXUE_RPC
 
   grpc::ServerWriteReactor<v1::WatchCasesResponse>* WatchCases(
@@ -88,6 +94,7 @@ class BureauServiceImpl final : public v1::BureauService::CallbackService {
   Clock* const clock_;
   Ticker* const ticker_;
   ManualClock* const simulated_clock_;
+  BackupManager* const backups_;
 };
 
 }  // namespace baoxue::services

@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/county_time.h"
+#include "absl/synchronization/mutex.h"
+#include "services/backup.h"
 #include "services/server.h"
 #include "storage/localized_status.h"
 
@@ -29,8 +31,26 @@ ABSL_FLAG(bool, insecure, false,
 ABSL_FLAG(bool, rebuild, false,
           "Drop every projection and replay the whole event log before "
           "serving.");
+ABSL_FLAG(std::string, backup_dir, "",
+          "Where BureauService.CreateBackup (`baoxue bureau backup`) writes "
+          "its timestamped backups. Empty refuses backups. Must not be the "
+          "data directory or inside it.");
+ABSL_FLAG(std::string, restore_from, "",
+          "Restore the backup directory DIR into --data_dir (which must be "
+          "missing or empty), verify it, report and exit without serving.");
 ABSL_FLAG(std::string, log_level, "info",
-          "Least severe messages to print: info, warning or error.");
+          "Least severe messages to print: debug, info, warning or error. "
+          "debug adds one line per call (method, account, status); never "
+          "tokens or ID numbers.");
+ABSL_FLAG(int, max_message_bytes, 16 << 20,
+          "Largest request message accepted; larger ones are refused with "
+          "RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, max_string_bytes, 4096,
+          "Longest string field of any request, in bytes; longer ones are "
+          "refused with INVALID_ARGUMENT naming the field.");
+ABSL_FLAG(int, max_calls_per_account, 32,
+          "Calls one account may have in flight at once; more are refused "
+          "with RESOURCE_EXHAUSTED.");
 ABSL_FLAG(std::string, lang, "zh",
           "Language of the server's own messages: zh or en.");
 ABSL_FLAG(std::string, simulated_time, "",
@@ -63,12 +83,39 @@ int main(int argc, char** argv) {
   g_lang = absl::GetFlag(FLAGS_lang) == "en" ? baoxue::Lang::kEn
                                              : baoxue::Lang::kZh;
   std::string level = absl::GetFlag(FLAGS_log_level);
-  if (level != "info" && level != "warning" && level != "error") {
-    Say("--log_level 只能是 info、warning 或 error",
-        "--log_level must be info, warning or error");
+  if (level != "debug" && level != "info" && level != "warning" &&
+      level != "error") {
+    Say("--log_level 只能是 debug、info、warning 或 error",
+        "--log_level must be debug, info, warning or error");
     return 1;
   }
-  g_info = level == "info";
+  g_info = level == "info" || level == "debug";
+  if (absl::GetFlag(FLAGS_max_message_bytes) < 1024 ||
+      absl::GetFlag(FLAGS_max_string_bytes) < 64 ||
+      absl::GetFlag(FLAGS_max_calls_per_account) < 1) {
+    Say("--max_message_bytes 至少 1024，--max_string_bytes 至少 64，"
+        "--max_calls_per_account 至少 1",
+        "--max_message_bytes must be at least 1024, --max_string_bytes at "
+        "least 64 and --max_calls_per_account at least 1");
+    return 1;
+  }
+
+  if (!absl::GetFlag(FLAGS_restore_from).empty()) {
+    std::string from = absl::GetFlag(FLAGS_restore_from);
+    std::string to = absl::GetFlag(FLAGS_data_dir);
+    Info(absl::StrCat("正在把备份 ", from, " 恢复到 ", to, " 并校验……"),
+         absl::StrCat("restoring the backup ", from, " into ", to,
+                      " and verifying it..."));
+    auto report = baoxue::services::RestoreBackup(from, to);
+    if (!report.ok()) {
+      std::string message = baoxue::MessageIn(report.status(), g_lang);
+      Say(absl::StrCat("恢复失败：", message),
+          absl::StrCat("restore failed: ", message));
+      return 1;
+    }
+    std::cout << baoxue::services::DescribeRestore(*report, to, g_lang);
+    return 0;
+  }
 
   // Signals are taken by sigwait below, on this thread, so no other thread
   // (gRPC's, RocksDB's) is interrupted by them.
@@ -86,6 +133,19 @@ int main(int argc, char** argv) {
   options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   options.insecure = absl::GetFlag(FLAGS_insecure);
   options.rebuild = absl::GetFlag(FLAGS_rebuild);
+  options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  options.limits.max_receive_message_bytes =
+      absl::GetFlag(FLAGS_max_message_bytes);
+  options.limits.max_string_bytes = absl::GetFlag(FLAGS_max_string_bytes);
+  options.limits.max_calls_per_account =
+      absl::GetFlag(FLAGS_max_calls_per_account);
+  if (level == "debug") {
+    options.debug_log = [](const std::string& line) {
+      static absl::Mutex mu(absl::kConstInit);
+      absl::MutexLock lock(&mu);
+      std::cerr << line << std::endl;
+    };
+  }
   std::string simulated = absl::GetFlag(FLAGS_simulated_time);
   if (!simulated.empty()) {
     absl::CivilDay day;

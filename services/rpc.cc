@@ -1,7 +1,9 @@
 #include "services/rpc.h"
 
 #include <chrono>
+#include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -88,7 +90,113 @@ absl::StatusOr<Caller> RpcRunner::Admit(const grpc::ServerContextBase& context,
   if (!caller.ok()) return caller.status();
   absl::Status allowed = Authorize(*caller, access);
   if (!allowed.ok()) return allowed;
+  if (gate_ != nullptr) {
+    allowed = gate_->Admit(&context, caller->account.account_id());
+    if (!allowed.ok()) return allowed;
+  }
   return caller;
+}
+
+std::string MaskForLog(absl::string_view text) {
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto is_token_char = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
+  };
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    if (is_digit(text[i])) {
+      size_t end = i;
+      while (end < text.size() && is_digit(text[end])) ++end;
+      if (end < text.size() && (text[end] == 'X' || text[end] == 'x')) ++end;
+      size_t n = end - i;
+      if (n >= 15) {
+        absl::StrAppend(&out, text.substr(i, 6), std::string(n - 10, '*'),
+                        text.substr(end - 4, 4));
+      } else {
+        absl::StrAppend(&out, text.substr(i, n));
+      }
+      i = end;
+    } else if (text.substr(i, 3) == "bx_" &&
+               (i == 0 || !is_token_char(text[i - 1]))) {
+      size_t end = i + 3;
+      while (end < text.size() && is_token_char(text[end])) ++end;
+      absl::StrAppend(&out, "bx_***");
+      i = end;
+    } else {
+      out.push_back(text[i]);
+      ++i;
+    }
+  }
+  return out;
+}
+
+absl::Status RpcRunner::CheckRequest(
+    const google::protobuf::Message& request) const {
+  if (gate_ == nullptr) return absl::OkStatus();
+  return CheckStringLengths(request, gate_->limits().max_string_bytes);
+}
+
+namespace {
+
+class RpcInterceptor : public grpc::experimental::Interceptor {
+ public:
+  RpcInterceptor(grpc::experimental::ServerRpcInfo* info, CallGate* gate,
+                 const RpcInterceptorFactory::DebugLog* debug_log)
+      : call_(info->server_context()),
+        method_(info->method()),
+        gate_(gate),
+        debug_log_(debug_log),
+        start_(absl::Now()) {}
+
+  ~RpcInterceptor() override { gate_->OnCallEnd(call_); }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      void* message = methods->GetRecvMessage();
+      // Only our own methods are known to carry protobuf messages (the
+      // health and reflection services may not).
+      if (message != nullptr && absl::StartsWith(method_, "/baoxue.")) {
+        gate_->OnRequest(call_,
+                         *static_cast<const google::protobuf::Message*>(message));
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_STATUS)) {
+      if (*debug_log_) {
+        grpc::Status status = methods->GetSendStatus();
+        std::string account = gate_->AccountOf(call_);
+        (*debug_log_)(absl::StrCat(
+            "debug: rpc ", method_, " account=", account.empty() ? "-" : account,
+            " code=", static_cast<int>(status.error_code()), " ",
+            absl::ToInt64Milliseconds(absl::Now() - start_), "ms",
+            status.ok() ? "" : " message=",
+            MaskForLog(status.error_message())));
+      }
+      // The client is answered: the call no longer counts against the
+      // account (the destructor would be later than the client's retry).
+      gate_->OnCallEnd(call_);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const void* const call_;
+  const std::string method_;
+  CallGate* const gate_;
+  const RpcInterceptorFactory::DebugLog* const debug_log_;
+  const absl::Time start_;
+};
+
+}  // namespace
+
+grpc::experimental::Interceptor* RpcInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new RpcInterceptor(info, gate_, &debug_log_);
 }
 
 grpc::ServerUnaryReactor* RpcRunner::Write(
@@ -111,6 +219,10 @@ grpc::ServerUnaryReactor* RpcRunner::Write(
   command.account_id = caller->account.account_id();
   command.request_id = request_id;
   command.fingerprint = Fingerprint(request);
+  auto call_deadline = context->deadline();
+  if (call_deadline != std::chrono::system_clock::time_point::max()) {
+    command.deadline = absl::FromChrono(call_deadline);
+  }
   command.prepare = [caller = *caller, prepare = std::move(prepare)](
                         const storage::ModelTxn& model, v1::Event* event) {
     return prepare(caller, model, event);
@@ -134,12 +246,25 @@ grpc::ServerUnaryReactor* RpcRunner::Read(grpc::CallbackServerContext* context,
     return reactor;
   }
   absl::Time deadline = absl::Now() + kDefaultReadWait;
+  absl::Time call_end = absl::InfiniteFuture();
   auto call_deadline = context->deadline();
   if (call_deadline != std::chrono::system_clock::time_point::max()) {
-    deadline = std::min(deadline, absl::FromChrono(call_deadline));
+    call_end = absl::FromChrono(call_deadline);
+    deadline = std::min(deadline, call_end);
   }
   pool_->Schedule([this, reactor, caller = *caller, min_sequence, deadline,
-                   query = std::move(query)] {
+                   call_end, query = std::move(query)] {
+    // A query queued past its caller's deadline is not run: nobody waits
+    // for its answer.
+    if (absl::Now() > call_end) {
+      reactor->Finish(ToGrpcStatus(
+          LocalizedError(absl::StatusCode::kDeadlineExceeded,
+                         "请求在排队时已超过调用方的截止时间，未执行",
+                         "the call's deadline passed while the request was "
+                         "queued; it was not run"),
+          caller.lang));
+      return;
+    }
     if (min_sequence > 0 && !applied_->WaitForApplied(min_sequence, deadline)) {
       reactor->Finish(ToGrpcStatus(
           LocalizedError(
@@ -152,7 +277,13 @@ grpc::ServerUnaryReactor* RpcRunner::Read(grpc::CallbackServerContext* context,
           caller.lang));
       return;
     }
-    reactor->Finish(ToGrpcStatus(query(caller), caller.lang));
+    absl::Status status;
+    {
+      std::optional<storage::Database::Access> access;
+      if (database_ != nullptr) access.emplace(database_);
+      status = query(caller);
+    }
+    reactor->Finish(ToGrpcStatus(status, caller.lang));
   });
   return reactor;
 }

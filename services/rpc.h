@@ -17,7 +17,9 @@
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/support/server_interceptor.h"
 #include "services/auth.h"
+#include "services/limits.h"
 #include "services/scope.h"
 #include "storage/sequencer.h"
 
@@ -66,10 +68,19 @@ class RpcRunner {
   // school account names its own school), run on the reactor thread.
   using Precheck = std::function<absl::Status(const Caller& caller)>;
 
-  // All pointers must outlive the runner.
+  // All pointers must outlive the runner. `gate` may be null (no limits);
+  // with a gate, the server must install RpcInterceptorFactory with it.
+  // With `database`, every query runs inside a storage::Database::Access,
+  // so that a reopen of the data directory never happens under it.
   RpcRunner(Authenticator* auth, storage::Sequencer* sequencer,
-            AppliedWaiter* applied, QueryPool* pool)
-      : auth_(auth), sequencer_(sequencer), applied_(applied), pool_(pool) {}
+            AppliedWaiter* applied, QueryPool* pool, CallGate* gate = nullptr,
+            storage::Database* database = nullptr)
+      : auth_(auth),
+        sequencer_(sequencer),
+        applied_(applied),
+        pool_(pool),
+        gate_(gate),
+        database_(database) {}
 
   // A mutating RPC. `request` is fingerprinted for idempotency.
   grpc::ServerUnaryReactor* Write(grpc::CallbackServerContext* context,
@@ -85,10 +96,14 @@ class RpcRunner {
                                  Access access, uint64_t min_sequence,
                                  Query query);
 
-  // Authenticates and authorizes; for streaming RPCs that drive their own
-  // reactors.
+  // Authenticates, authorizes and admits the call under the limits (see
+  // services/limits.h); for streaming RPCs that drive their own reactors.
   absl::StatusOr<Caller> Admit(const grpc::ServerContextBase& context,
                                Access access) const;
+
+  // Holds a message that arrives after admission (a chunk of a client
+  // stream) to the request limits.
+  absl::Status CheckRequest(const google::protobuf::Message& request) const;
 
   storage::Sequencer* sequencer() const { return sequencer_; }
   QueryPool* pool() const { return pool_; }
@@ -99,6 +114,36 @@ class RpcRunner {
   storage::Sequencer* const sequencer_;
   AppliedWaiter* const applied_;
   QueryPool* const pool_;
+  CallGate* const gate_;
+  storage::Database* const database_;
+};
+
+// `text` made safe for a log line: any run of 15 or more digits (with a
+// trailing X: an ID number, also inside a G 学籍号) keeps only its first 6
+// and last 4 characters, and anything shaped like a token ("bx_" and
+// more) keeps only its prefix. A last guard: messages are built masked.
+std::string MaskForLog(absl::string_view text);
+
+// Installed on the gRPC server for every call: hands each request of a
+// Baoxue method to the CallGate as it arrives, frees the call's slot when
+// its status is sent (or the call is destroyed), and, when `debug_log` is
+// set, logs one line per call — method, account, status code, duration and
+// the status message. It never logs metadata (tokens) or requests (ID
+// numbers); status messages mask ID numbers where they are built.
+class RpcInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  using DebugLog = std::function<void(const std::string& line)>;
+  // `gate` must outlive every call.
+  RpcInterceptorFactory(CallGate* gate, DebugLog debug_log)
+      : gate_(gate), debug_log_(std::move(debug_log)) {}
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  CallGate* const gate_;
+  const DebugLog debug_log_;
 };
 
 // Checks a client-chosen request_id: at most 128 printable ASCII

@@ -42,9 +42,12 @@ class ImportReactor : public grpc::ServerReadReactor<v1::ImportStudentsRequest> 
       validate_only_ = chunk_.mode() == v1::IMPORT_MODE_VALIDATE_ONLY;
       first_ = false;
     }
-    absl::Status request_id = ValidateRequestId(chunk_.request_id());
-    if (!request_id.ok()) {
-      Finish(ToGrpcStatus(request_id, caller_.lang));
+    // Each chunk arrives after the call was admitted, so it is held to the
+    // request limits here.
+    absl::Status early = rpc_->CheckRequest(chunk_);
+    if (early.ok()) early = ValidateRequestId(chunk_.request_id());
+    if (!early.ok()) {
+      Finish(ToGrpcStatus(early, caller_.lang));
       return;
     }
     auto outcome = std::make_shared<ImportOutcome>();
@@ -218,7 +221,7 @@ grpc::ServerUnaryReactor* SchoolServiceImpl::SubmitAttendanceReport(
         }
         // An identical resubmission: answer with the report on record. The
         // sequencer thread may read the model it writes.
-        storage::ModelTxn model(database_, database_->model());
+        storage::ModelTxn model(database_, storage::Family::kModel);
         auto report = FindAttendanceReport(model, SchoolOf(caller),
                                            ToCivilDay(request->date()));
         if (report.ok() && report->has_value()) {

@@ -118,6 +118,7 @@ absl::Status ValidateListenOptions(const ServerOptions& options) {
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     const ServerOptions& options) {
   RETURN_IF_ERROR(ValidateListenOptions(options));
+  RETURN_IF_ERROR(ValidateBackupDir(options.backup_dir, options.data_dir));
   auto server = std::unique_ptr<Server>(new Server());
   Server& s = *server;
   s.options_ = options;
@@ -144,7 +145,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   RETURN_IF_ERROR(s.auth_.Load(s.database_.get()));
   std::optional<absl::Time> last_tick;
   if (s.simulated_clock_ != nullptr) {
-    storage::ModelTxn model(s.database_.get(), s.database_->model());
+    storage::ModelTxn model(s.database_.get(), storage::Family::kModel);
     ASSIGN_OR_RETURN(auto tick, LastClockTick(model));
     if (tick.has_value()) {
       last_tick = absl::FromUnixNanos(
@@ -173,11 +174,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   s.ticker_ = std::make_unique<Ticker>(s.sequencer_.get(), s.clock_);
 
   s.pool_ = std::make_unique<QueryPool>(options.query_threads);
+  s.gate_ = std::make_unique<CallGate>(options.limits);
   s.rpc_ = std::make_unique<RpcRunner>(&s.auth_, s.sequencer_.get(),
-                                       s.worker_.get(), s.pool_.get());
+                                       s.worker_.get(), s.pool_.get(),
+                                       s.gate_.get(), s.database_.get());
+  s.backups_ =
+      std::make_unique<BackupManager>(s.database_.get(), options.backup_dir);
   s.bureau_ = std::make_unique<BureauServiceImpl>(
       s.rpc_.get(), s.database_.get(), s.log_.get(), s.worker_.get(),
-      s.clock_, s.ticker_.get(), s.simulated_clock_);
+      s.clock_, s.ticker_.get(), s.simulated_clock_, s.backups_.get());
   s.school_ = std::make_unique<SchoolServiceImpl>(s.rpc_.get(),
                                                   s.database_.get(), s.clock_);
   s.township_ = std::make_unique<TownshipServiceImpl>(
@@ -208,7 +213,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.RegisterService(s.bureau_.get());
   builder.RegisterService(s.school_.get());
   builder.RegisterService(s.township_.get());
-  builder.SetMaxReceiveMessageSize(16 << 20);
+  builder.SetMaxReceiveMessageSize(options.limits.max_receive_message_bytes);
+  std::vector<std::unique_ptr<
+      grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<RpcInterceptorFactory>(
+      s.gate_.get(), options.debug_log));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   s.grpc_ = builder.BuildAndStart();
   if (s.grpc_ == nullptr || s.port_ == 0) {
     s.Shutdown();
@@ -288,6 +299,8 @@ Server::~Server() {
   Shutdown();
   grpc_.reset();
   rpc_.reset();
+  backups_.reset();
+  gate_.reset();
   worker_.reset();
   sequencer_.reset();
   ticker_.reset();

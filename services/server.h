@@ -4,6 +4,7 @@
 #ifndef BAOXUE_SERVICES_SERVER_H_
 #define BAOXUE_SERVICES_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,7 +13,9 @@
 #include "absl/time/civil_time.h"
 #include "grpcpp/grpcpp.h"
 #include "services/auth.h"
+#include "services/backup.h"
 #include "services/bureau_service.h"
+#include "services/limits.h"
 #include "services/rpc.h"
 #include "services/school_service.h"
 #include "services/ticker.h"
@@ -52,6 +55,13 @@ struct ServerOptions {
   bool rebuild = false;
   // For fault-injection tests. Not owned.
   rocksdb::Env* env = nullptr;
+  // Message size, string length and per-account concurrency limits.
+  Limits limits;
+  // When set, one line per call (services/rpc.h, RpcInterceptorFactory).
+  std::function<void(const std::string&)> debug_log;
+  // Where CreateBackup writes; empty refuses backups. Must not be the data
+  // directory or inside it.
+  std::string backup_dir;
 };
 
 // Checks the listen address and the TLS options together: a non-loopback
@@ -88,6 +98,7 @@ class Server {
   Ticker* ticker() { return ticker_.get(); }
   // The simulated clock, or null on the wall clock (or a test's clock).
   ManualClock* simulated_clock() { return simulated_clock_; }
+  CallGate* gate() { return gate_.get(); }
 
  private:
   Server() = default;
@@ -105,7 +116,9 @@ class Server {
   std::unique_ptr<Worker> worker_;
   std::unique_ptr<Ticker> ticker_;
   std::unique_ptr<QueryPool> pool_;
+  std::unique_ptr<CallGate> gate_;
   std::unique_ptr<RpcRunner> rpc_;
+  std::unique_ptr<BackupManager> backups_;
   std::unique_ptr<BureauServiceImpl> bureau_;
   std::unique_ptr<SchoolServiceImpl> school_;
   std::unique_ptr<TownshipServiceImpl> township_;

@@ -13,6 +13,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -252,18 +253,31 @@ RunResult BackgroundProgram::Stop(int signal) {
   return result;
 }
 
-std::unique_ptr<ServerProcess> ServerProcess::Start(
+std::unique_ptr<ServerProcess> ServerProcess::Launch(
     const std::string& data_dir, const std::string& log_dir,
-    std::string* error, const std::vector<std::string>& extra_args) {
+    std::string* error, const std::vector<std::string>& extra_args,
+    const std::map<std::string, std::string>& extra_env) {
   std::unique_ptr<ServerProcess> server(new ServerProcess());
   std::string name = NextName(log_dir, "server");
   server->log_path_ = name + ".log";
   std::vector<std::string> args = {"--listen=127.0.0.1:0",
                                    "--data_dir=" + data_dir};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  server->pid_ = Spawn(BAOXUE_SERVER_BIN, args, BaseEnvironment(),
+  std::map<std::string, std::string> env = BaseEnvironment();
+  for (const auto& [key, value] : extra_env) env[key] = value;
+  server->pid_ = Spawn(BAOXUE_SERVER_BIN, args, env,
                        name + ".out", server->log_path_, error);
   if (server->pid_ < 0) return nullptr;
+  return server;
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::Start(
+    const std::string& data_dir, const std::string& log_dir,
+    std::string* error, const std::vector<std::string>& extra_args,
+    const std::map<std::string, std::string>& extra_env) {
+  std::unique_ptr<ServerProcess> server =
+      Launch(data_dir, log_dir, error, extra_args, extra_env);
+  if (server == nullptr) return nullptr;
 
   // Wait for the start-up line, which the server prints once it listens.
   Clock::time_point deadline = Clock::now() + std::chrono::seconds(60);
@@ -330,6 +344,22 @@ std::string ServerProcess::ReadToken() const {
 
 std::string ServerProcess::Log() const { return ReadWholeFile(log_path_); }
 
+std::string DescribeRun(const RunResult& run) {
+  return "exit " + std::to_string(run.exit_code) + "\nstdout:\n" + run.out +
+         "\nstderr:\n" + run.err;
+}
+
+std::string ChildIdNumber(int year, int month, int day, int seq) {
+  char s17[18];
+  std::snprintf(s17, sizeof(s17), "350526%04d%02d%02d%03d", year, month, day,
+                seq % 1000);
+  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3,
+                                 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (s17[i] - '0') * kWeights[i];
+  return std::string(s17, 17) + "10X98765432"[sum % 11];
+}
+
 int ClosedPort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -354,7 +384,8 @@ void ServerTest::SetUp() {
   fs::create_directories(home_dir_);
   fs::create_directories(run_dir_);
   std::string error;
-  server_ = ServerProcess::Start(data_dir_, run_dir_, &error);
+  server_ = ServerProcess::Start(data_dir_, run_dir_, &error, ServerArgs(),
+                                 ServerEnv());
   ASSERT_NE(server_, nullptr) << error;
 }
 
@@ -435,7 +466,8 @@ void ServerTest::EnsureSchool(const std::string& school_id,
 void ServerTest::RestartServer() {
   ASSERT_EQ(server_->Stop(SIGTERM), 0) << server_->Log();
   std::string error;
-  server_ = ServerProcess::Start(data_dir_, run_dir_, &error);
+  server_ = ServerProcess::Start(data_dir_, run_dir_, &error, ServerArgs(),
+                                 ServerEnv());
   ASSERT_NE(server_, nullptr) << error;
 }
 

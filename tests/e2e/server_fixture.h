@@ -97,9 +97,18 @@ class ServerProcess {
   // (plus `extra_args`), its stderr going to <log_dir>/server-N.log, and
   // waits (bounded) for its start-up line, from which it reads the port.
   // On failure returns null and sets *error (with the server's output).
+  // `extra_env` is added to the server's (otherwise minimal) environment.
   static std::unique_ptr<ServerProcess> Start(
       const std::string& data_dir, const std::string& log_dir,
-      std::string* error, const std::vector<std::string>& extra_args = {});
+      std::string* error, const std::vector<std::string>& extra_args = {},
+      const std::map<std::string, std::string>& extra_env = {});
+
+  // Starts the server as Start() does but returns at once, without waiting
+  // for it to listen: for killing it while it starts (port() is 0).
+  static std::unique_ptr<ServerProcess> Launch(
+      const std::string& data_dir, const std::string& log_dir,
+      std::string* error, const std::vector<std::string>& extra_args = {},
+      const std::map<std::string, std::string>& extra_env = {});
 
   // Kills the server if it is still running.
   ~ServerProcess();
@@ -128,6 +137,13 @@ class ServerProcess {
   std::string log_path_;
   std::string token_file_;
 };
+
+// "exit N", stdout and stderr of a run, for failure messages.
+std::string DescribeRun(const RunResult& run);
+
+// A valid 18-character ID number of a child of 350526 (德化县) born on
+// year-month-day, with the GB 11643 check character; an odd `seq` is a boy.
+std::string ChildIdNumber(int year, int month, int day, int seq);
 
 // A free loopback TCP port with nothing listening on it (bound, then
 // closed), for "server unreachable" tests.
@@ -175,7 +191,14 @@ class ServerTest : public ::testing::Test {
   void EnsureSchool(const std::string& school_id,
                     const std::string& name = "浔中中心小学");
 
+  // What SetUp() and RestartServer() add to the server's command line and
+  // environment; tests override them.
+  virtual std::vector<std::string> ServerArgs() const { return {}; }
+  virtual std::map<std::string, std::string> ServerEnv() const { return {}; }
+
   ServerProcess& server() { return *server_; }
+  // A directory of the test's own, next to the data directory.
+  const std::string& run_dir() const { return run_dir_; }
   const std::string& data_dir() const { return data_dir_; }
   const std::string& home_dir() const { return home_dir_; }
 
