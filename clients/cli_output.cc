@@ -35,9 +35,12 @@ std::string RenderFields(
   return out;
 }
 
-std::string ToJson(const google::protobuf::Message& message) {
+namespace {
+
+std::string PrintJson(const google::protobuf::Message& message,
+                      bool whitespace) {
   google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
+  options.add_whitespace = whitespace;
   options.preserve_proto_field_names = true;
   options.always_print_primitive_fields = true;
   std::string json;
@@ -45,6 +48,18 @@ std::string ToJson(const google::protobuf::Message& message) {
   (void)google::protobuf::util::MessageToJsonString(message, &json, options);
   if (json.empty() || json.back() != '\n') json.push_back('\n');
   return json;
+}
+
+}  // namespace
+
+std::string ToJson(const google::protobuf::Message& message) {
+  return PrintJson(message, /*whitespace=*/true);
+}
+
+std::string ToJsonLine(const google::protobuf::Message& message) {
+  // Without add_whitespace the printer writes no newline inside the
+  // document (string values escape theirs).
+  return PrintJson(message, /*whitespace=*/false);
 }
 
 }  // namespace baoxue::clients

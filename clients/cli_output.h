@@ -29,6 +29,10 @@ std::string RenderFields(
 // newline.
 std::string ToJson(const google::protobuf::Message& message);
 
+// ToJson() on one line (no whitespace between tokens), for streams a script
+// reads a line at a time (JSON Lines). Ends with a newline.
+std::string ToJsonLine(const google::protobuf::Message& message);
+
 }  // namespace baoxue::clients
 
 #endif  // BAOXUE_CLIENTS_CLI_OUTPUT_H_

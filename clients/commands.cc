@@ -294,6 +294,31 @@ std::vector<FlagSpec> RangeFlags() {
   };
 }
 
+std::vector<FlagSpec> PagingFlags() {
+  return {
+      {.name = "page_size",
+       .kind = FlagKind::kInt,
+       .value_name = "N",
+       .help = {"每页条数，1–1000，默认 100",
+                "rows per page, 1-1000, default 100"}},
+      {.name = "page_token",
+       .value_name = "TOKEN",
+       .help = {"从上一页末尾继续", "continue after a previous page"}},
+      {.name = "all",
+       .kind = FlagKind::kBool,
+       .help = {"逐页取回全部", "fetch every page"}},
+  };
+}
+
+void NoteMorePages(CliContext& context, const std::string& next_page_token) {
+  context.Note({absl::StrCat("还有更多：加 --all 显示全部，或用 "
+                             "--page_token ",
+                             next_page_token, " 继续"),
+                absl::StrCat("more follow: add --all to list them all, or "
+                             "continue with --page_token ",
+                             next_page_token)});
+}
+
 bool ReadRangeFlags(CliContext& context, const FlagValues& flags,
                     v1::Date* start, v1::Date* end) {
   return ReadDateFlag(context, flags, "from", start) &&

@@ -37,6 +37,9 @@ void RegisterBureauCountyCommands(CommandRegistry* registry);
 // The bureau's case commands (commands_bureau_cases.cc): ledgers, overdue,
 // escalated, case show and lead, closure, summary, alerts.
 void RegisterBureauCaseCommands(CommandRegistry* registry);
+// The bureau's reports and tools (commands_bureau_reports.cc): monthly
+// report, ledger export, audit trail, watch, rebuild.
+void RegisterBureauReportCommands(CommandRegistry* registry);
 void RegisterSchoolCommands(CommandRegistry* registry);
 // `school students ...` (commands_school_students.cc), called by
 // RegisterSchoolCommands().
@@ -97,6 +100,13 @@ std::string RenderSchoolsReporting(
     const google::protobuf::RepeatedPtrField<v1::SchoolReportingStatus>&
         schools,
     Lang lang);
+
+// --page_size (rows per page, 1-1000, default 100), --page_token and --all
+// of a listing.
+std::vector<FlagSpec> PagingFlags();
+// After a listing that stopped before its end: a note on err() saying how
+// to go on (--all, or --page_token `next_page_token`).
+void NoteMorePages(CliContext& context, const std::string& next_page_token);
 
 // Reads --from and --to into a date range (both required flags).
 bool ReadRangeFlags(CliContext& context, const FlagValues& flags,

@@ -312,15 +312,19 @@ int FindStudent(CliContext& context, const FlagValues& flags) {
 void RegisterBureauCommands(CommandRegistry* registry) {
   registry->AddGroup({
       .path = "bureau",
-      .summary = {"县教育局：台账、汇总、销号审批、县域设置、账号与上报情况",
-                  "county bureau: ledgers, summary, closure approval, the "
-                  "county's set-up, accounts and reporting"},
+      .summary = {"县教育局：台账、汇总、销号审批、月报与导出、审计、县域设置、"
+                  "账号与上报情况",
+                  "county bureau: ledgers, summary, closure approval, monthly "
+                  "report and export, audit, the county's set-up, accounts "
+                  "and reporting"},
       .examples = {"baoxue --token_file ./data/bureau-admin.token bureau "
                    "accounts list",
                    "baoxue bureau county set --code 350526 --name 德化县",
                    "baoxue bureau reporting --from 2026-09-01 --to today",
                    "baoxue bureau summary",
                    "baoxue bureau ledger dropout",
+                   "baoxue bureau monthly --month 2026-11",
+                   "baoxue bureau export dropout --out 辍学台账.csv",
                    "baoxue bureau status"},
   });
   RegisterBureauCountyCommands(registry);
@@ -503,6 +507,7 @@ void RegisterBureauCommands(CommandRegistry* registry) {
       .run = FindStudent,
   });
   RegisterBureauCaseCommands(registry);
+  RegisterBureauReportCommands(registry);
 }
 
 }  // namespace baoxue::clients

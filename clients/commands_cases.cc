@@ -93,17 +93,7 @@ std::vector<FlagSpec> CaseListFlags(CaseAudience audience) {
                    .value_name = "DATE",
                    .help = {"只看此日及以前立案的", "only cases opened on or "
                                                  "before this day"}});
-  flags.push_back({.name = "page_size",
-                   .kind = FlagKind::kInt,
-                   .value_name = "N",
-                   .help = {"每页条数，1–1000，默认 100",
-                            "rows per page, 1-1000, default 100"}});
-  flags.push_back({.name = "page_token",
-                   .value_name = "TOKEN",
-                   .help = {"从上一页末尾继续", "continue after a previous page"}});
-  flags.push_back({.name = "all",
-                   .kind = FlagKind::kBool,
-                   .help = {"逐页取回全部", "fetch every page"}});
+  for (FlagSpec& flag : PagingFlags()) flags.push_back(std::move(flag));
   return flags;
 }
 
@@ -169,12 +159,7 @@ int RunCaseListing(CliContext& context, const FlagValues& flags,
   if (context.json()) return context.PrintJson(listing);
   context.out() << CaseTable(listing.rows(), context.lang(), audience);
   if (!listing.next_page_token().empty()) {
-    context.Note({absl::StrCat("还有更多：加 --all 显示全部，或用 "
-                               "--page_token ",
-                               listing.next_page_token(), " 继续"),
-                  absl::StrCat("more follow: add --all to list them all, or "
-                               "continue with --page_token ",
-                               listing.next_page_token())});
+    NoteMorePages(context, listing.next_page_token());
   }
   return kExitOk;
 }

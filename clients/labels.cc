@@ -523,6 +523,43 @@ std::string NoteCodeLabel(absl::string_view code, Lang lang) {
   return std::string(code);
 }
 
+std::string AuditActionLabel(absl::string_view action, Lang lang) {
+  // One entry per body of v1::Event (proto/baoxue/v1/events.proto).
+  static const auto* actions = new std::vector<std::pair<std::string, Text>>{
+      {"account_created", {"创建账号", "account created"}},
+      {"account_revoked", {"吊销账号", "account revoked"}},
+      {"clock_tick", {"系统时钟", "clock tick"}},
+      {"county_configured", {"设置本县", "county configured"}},
+      {"township_created", {"新建乡镇", "township created"}},
+      {"township_renamed", {"乡镇更名", "township renamed"}},
+      {"village_created", {"新建村（社区）", "village created"}},
+      {"village_renamed", {"村（社区）更名", "village renamed"}},
+      {"school_created", {"新建学校", "school created"}},
+      {"school_updated", {"修改学校", "school updated"}},
+      {"calendar_set", {"设置校历", "calendar set"}},
+      {"settings_updated", {"修改规则设置", "settings updated"}},
+      {"student_registered", {"登记学生", "student registered"}},
+      {"student_updated", {"修改学生信息", "student updated"}},
+      {"enrolment_changed", {"学籍变动", "enrolment changed"}},
+      {"attendance_reported", {"上报考勤", "attendance reported"}},
+      {"students_imported", {"批量导入学生", "students imported"}},
+      {"case_verified", {"核查案件", "case verified"}},
+      {"case_action_recorded", {"记录劝返措施", "persuasion action recorded"}},
+      {"case_arranged", {"妥善安置", "case arranged"}},
+      {"return_confirmed", {"确认复学", "return confirmed"}},
+      {"closure_decided", {"销号审批", "closure decided"}},
+      {"responsible_people_assigned",
+       {"指定包保责任人", "responsible people assigned"}},
+      {"child_reported_out_of_school",
+       {"上报失学儿童", "child reported out of school"}},
+      {"roster_updated", {"更新适龄儿童台账", "roster updated"}},
+  };
+  for (const auto& [known, text] : *actions) {
+    if (known == action) return text.In(lang);
+  }
+  return std::string(action);
+}
+
 std::string ReportingDayLabel(const v1::ReportingDay& day, Lang lang) {
   Text text;
   if (day.reported()) {

@@ -129,6 +129,11 @@ std::string DeadlineStatusLabel(v1::DeadlineStatus status, Lang lang);
 // 复辍 / relapse; an unknown code is shown as it is.
 std::string NoteCodeLabel(absl::string_view code, Lang lang);
 
+// An audit trail action (AuditEntry.action, the event body's field name) in
+// words: "attendance_reported" -> 上报考勤 / attendance reported; an unknown
+// action is shown as it is.
+std::string AuditActionLabel(absl::string_view action, Lang lang);
+
 // The accepted words of an enum, for help and error messages, e.g.
 // "病假（sick）、事假（personal）、旷课（unexcused）、去向不明（unknown）" or
 // "sick (病假), personal (事假), unexcused (旷课), unknown (去向不明)".

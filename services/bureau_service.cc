@@ -7,6 +7,7 @@
 #include "services/case_commands.h"
 #include "services/case_reads.h"
 #include "services/county_time.h"
+#include "services/dates.h"
 #include "services/ledger_projector.h"
 #include "services/validation.h"
 #include "services/registry.h"
@@ -114,6 +115,11 @@ grpc::ServerUnaryReactor* BureauServiceImpl::GetSystemStatus(
         response->set_last_sequence(last);
         response->set_worker_applied_sequence(applied);
         response->set_worker_lag_events(last > applied ? last - applied : 0);
+        if (simulated_clock_ != nullptr) {
+          *response->mutable_simulated_time() =
+              google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+                  absl::ToUnixNanos(simulated_clock_->Now()));
+        }
         if (last > applied) {
           std::vector<v1::Event> oldest;
           RETURN_IF_ERROR(log_->Read(applied + 1, 1, &oldest));
@@ -469,6 +475,42 @@ grpc::ServerUnaryReactor* BureauServiceImpl::ListBackups(
                     });
 }
 
+// Simulated time: a read-shaped RPC (it appends no event of its own, only
+// the ticker's ticks, each attributed to the system as on the wall clock),
+// restricted to BUREAU accounts. It runs on the query pool because it waits
+// for every tick to be durable.
+grpc::ServerUnaryReactor* BureauServiceImpl::AdvanceClock(
+    grpc::CallbackServerContext* context, const v1::AdvanceClockRequest* request,
+    v1::AdvanceClockResponse* response) {
+  return rpc_->Read(
+      context, Access::kBureauWrite, 0,
+      [this, request, response](const Caller&) -> absl::Status {
+        if (simulated_clock_ == nullptr) {
+          return FailedPreconditionError(
+              "服务器使用真实时钟：只有以 --simulated_time=YYYY-MM-DD "
+              "启动的服务器才能推进时钟",
+              "the server runs on the wall clock: only a server started with "
+              "--simulated_time=YYYY-MM-DD can advance its clock");
+        }
+        ASSIGN_OR_RETURN(absl::CivilDay day,
+                         CheckDate({"date", "日期"}, request->date()));
+        if (request->minute_of_day() < 0 || request->minute_of_day() > 1439) {
+          return FieldError({"minute_of_day", "当日分钟数"},
+                            "应在 0 到 1439 之间", "must be 0 to 1439");
+        }
+        absl::Time target =
+            CountyMidnight(day) + absl::Minutes(request->minute_of_day());
+        ASSIGN_OR_RETURN(Ticker::Advance advance,
+                         ticker_->AdvanceTo(simulated_clock_, target));
+        *response->mutable_now() =
+            google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+                absl::ToUnixNanos(advance.now));
+        response->set_last_sequence(advance.last_sequence);
+        response->set_ticks(advance.ticks);
+        return absl::OkStatus();
+      });
+}
+
 // ---- The county's ledgers and closures (issue 5).
 
 grpc::ServerUnaryReactor* BureauServiceImpl::ListCountyCases(
@@ -805,12 +847,15 @@ grpc::ServerUnaryReactor* BureauServiceImpl::ListAuditTrail(
           return txn.Scan(
               prefix,
               [&](absl::string_view key, absl::string_view value) {
-                if (static_cast<int>(sequences.size()) == page_size) {
-                  more = true;
-                  return false;
-                }
                 uint64_t seq = sequence_of(key, value, prefix.size());
+                // One event can leave several history entries; they are
+                // one audit entry, and all of them stay on one page so the
+                // next page never repeats the event.
                 if (sequences.empty() || sequences.back() != seq) {
+                  if (static_cast<int>(sequences.size()) == page_size) {
+                    more = true;
+                    return false;
+                  }
                   sequences.push_back(seq);
                 }
                 last = std::string(key);

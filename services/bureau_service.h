@@ -5,6 +5,7 @@
 #include "baoxue/v1/bureau.grpc.pb.h"
 #include "services/backup.h"
 #include "services/rpc.h"
+#include "services/ticker.h"
 #include "services/worker.h"
 #include "storage/clock.h"
 #include "storage/database.h"
@@ -15,12 +16,16 @@ namespace baoxue::services {
 // Thread-safe; every pointer must outlive the service.
 class BureauServiceImpl final : public v1::BureauService::CallbackService {
  public:
-  // `backups` may be null: then CreateBackup and ListBackups are refused.
+  // `simulated_clock` is the clock AdvanceClock moves (with `ticker`), or
+  // null when the server does not run in simulated time. `backups` may be
+  // null: then CreateBackup and ListBackups are refused.
   BureauServiceImpl(RpcRunner* rpc, const storage::Database* database,
                     const storage::EventLog* log, Worker* worker,
-                    Clock* clock, BackupManager* backups = nullptr)
+                    Clock* clock, Ticker* ticker, ManualClock* simulated_clock,
+                    BackupManager* backups = nullptr)
       : rpc_(rpc), database_(database), log_(log), worker_(worker),
-        clock_(clock), backups_(backups) {}
+        clock_(clock), ticker_(ticker), simulated_clock_(simulated_clock),
+        backups_(backups) {}
 
   grpc::ServerUnaryReactor* CreateAccount(
       grpc::CallbackServerContext* context,
@@ -69,6 +74,7 @@ class BureauServiceImpl final : public v1::BureauService::CallbackService {
   BAOXUE_RPC(ListReportingAlerts)
   BAOXUE_RPC(GetMonthlyReport)
   BAOXUE_RPC(ListAuditTrail)
+  BAOXUE_RPC(AdvanceClock)
   BAOXUE_RPC(CreateBackup)
   BAOXUE_RPC(ListBackups)
 #undef BAOXUE_RPC
@@ -86,6 +92,8 @@ class BureauServiceImpl final : public v1::BureauService::CallbackService {
   const storage::EventLog* const log_;
   Worker* const worker_;
   Clock* const clock_;
+  Ticker* const ticker_;
+  ManualClock* const simulated_clock_;
   BackupManager* const backups_;
 };
 

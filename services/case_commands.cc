@@ -298,6 +298,10 @@ absl::Status PrepareReportOutOfSchool(const storage::ModelTxn& model,
   *reported->mutable_found_date() = found_date;
   ASSIGN_OR_RETURN(auto existing, FindStudentByIdNumber(model, child.id_number()));
   if (existing.has_value()) {
+    // Deliberately no township scope check here: an official who finds a
+    // child out of school reports them wherever their 户籍 is (随迁 children
+    // live where they are not registered). The case lands in the household
+    // township's ledger; the caller learns only the case id.
     *reported->mutable_student() = *existing;
     return absl::OkStatus();
   }

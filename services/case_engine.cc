@@ -56,6 +56,7 @@ std::string AlertKey(absl::string_view school_id) {
 std::string RosterKey(absl::string_view village, absl::string_view id_number) {
   return Key(KeySpace::kRoster).Str(village).Str(id_number).data();
 }
+std::string RosterSweepKey() { return Key(KeySpace::kRosterSweep).data(); }
 std::string TimerPrefix() { return Key(KeySpace::kTimer).data(); }
 std::string TimerKey(absl::Time due, absl::string_view target, uint32_t kind) {
   return Key(KeySpace::kTimer)
@@ -142,6 +143,8 @@ class Run {
   absl::Status OnClosureDecided(const v1::ClosureDecided& decided);
   absl::Status OnResponsible(const v1::ResponsiblePeopleAssigned& assigned);
   absl::Status OnReportedOutOfSchool(const v1::ChildReportedOutOfSchool& r);
+  absl::Status OnStudentUpdated(const v1::Student& student);
+  absl::Status SweepRostersAtYearStart();
   absl::Status OnRoster(const v1::RosterUpdated& roster);
 
   // R1 and R2 for one child around `day`.
@@ -357,18 +360,28 @@ absl::Status Run::OpenOrAddEvidence(const v1::Student& student,
     for (v1::RuleEvidence& e : evidence) {
       bool known = false;
       for (const v1::RuleEvidence& old : c.evidence()) {
+        // The same days seen again are known, unless a correction has
+        // since marked one of them 去向不明: that must make the case urgent.
         known = known || (old.rule() == e.rule() &&
-                          SameDates(old.dates(), e.dates()));
+                          SameDates(old.dates(), e.dates()) &&
+                          (old.whereabouts_unknown() || !e.whereabouts_unknown()));
       }
       if (known) continue;
-      if (c.state() == v1::CASE_STATE_RETURNED && c.has_return_date() &&
-          (e.rule() == v1::CASE_KIND_CONSECUTIVE_ABSENCE ||
-           e.rule() == v1::CASE_KIND_CUMULATIVE_ABSENCE)) {
-        bool after_return = true;
+      if (c.state() == v1::CASE_STATE_RETURNED && c.has_return_date()) {
+        int after_return = 0;
         for (const v1::Date& d : e.dates()) {
-          after_return = after_return && ToCivilDay(d) >= ToCivilDay(c.return_date());
+          if (ToCivilDay(d) >= ToCivilDay(c.return_date())) ++after_return;
         }
-        relapse_evidence = relapse_evidence || after_return;
+        // 复辍 is a new trigger of its own after the return: a whole R1 run
+        // after it, or R2's threshold reached by absences after it alone
+        // (the term's earlier absences already opened this case).
+        if (e.rule() == v1::CASE_KIND_CONSECUTIVE_ABSENCE) {
+          relapse_evidence =
+              relapse_evidence || after_return == e.dates_size();
+        } else if (e.rule() == v1::CASE_KIND_CUMULATIVE_ABSENCE) {
+          relapse_evidence =
+              relapse_evidence || after_return >= e.threshold();
+        }
       }
       v1::CaseHistoryEntry entry;
       entry.set_kind(v1::CASE_HISTORY_KIND_EVIDENCE_ADDED);
@@ -902,7 +915,33 @@ absl::Status Run::OnRoster(const v1::RosterUpdated& roster) {
 absl::Status Run::OnClockTick(const v1::ClockTick& tick) {
   absl::Time at = ToTime(tick.tick_time());
   RETURN_IF_ERROR(FireTimers(at));
+  RETURN_IF_ERROR(SweepRostersAtYearStart());
   return CheckReporting(at);
+}
+
+absl::Status Run::SweepRostersAtYearStart() {
+  // R4 is met not only when a roster is imported: a child who was five
+  // then is of school age from the next school year on. At the first
+  // school day of each school year (家访 at every term start, DOMAIN §2)
+  // every roster entry is checked again.
+  ASSIGN_OR_RETURN(const domain::CountyCalendar* calendar, CalendarFor(today_));
+  if (calendar == nullptr || !calendar->IsSchoolDay(today_)) return absl::OkStatus();
+  uint64_t school_year = today_.month() >= 9 ? today_.year() : today_.year() - 1;
+  ASSIGN_OR_RETURN(std::optional<std::string> swept, model_->Get(RosterSweepKey()));
+  uint64_t last = 0;
+  if (swept.has_value()) storage::DecodeFixed64(*swept, &last);
+  if (last >= school_year) return absl::OkStatus();
+  model_->Put(RosterSweepKey(), storage::EncodeFixed64(school_year));
+  std::vector<v1::RosterEntry> entries;
+  RETURN_IF_ERROR(ForEachRecord<v1::RosterEntry>(
+      *model_, Key(KeySpace::kRoster).data(), [&](v1::RosterEntry&& e) {
+        entries.push_back(std::move(e));
+        return true;
+      }));
+  for (int i = 0; i < static_cast<int>(entries.size()); ++i) {
+    RETURN_IF_ERROR(EvaluateRosterEntry(entries[i], i));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Run::OnVerified(const v1::CaseVerified& verified) {
@@ -1036,6 +1075,29 @@ absl::Status Run::OnReportedOutOfSchool(const v1::ChildReportedOutOfSchool& r) {
                            {evidence});
 }
 
+absl::Status Run::OnStudentUpdated(const v1::Student& student) {
+  // An open case shows the child as they are now: a name corrected or a
+  // priority group added later (a 低保 household found on a home visit)
+  // must reach the ledgers and the case's priority.
+  ASSIGN_OR_RETURN(auto open, FindOpenCaseOf(*model_, student.student_id()));
+  if (!open.has_value()) return absl::OkStatus();
+  const v1::Case& was = *open;
+  bool same_groups = was.priority_groups_size() == student.priority_groups_size() &&
+                     std::equal(was.priority_groups().begin(), was.priority_groups().end(),
+                                student.priority_groups().begin());
+  if (same_groups && was.student_name() == student.name() &&
+      was.household_township_code() == student.household_township_code() &&
+      was.household_village_code() == student.household_village_code()) {
+    return absl::OkStatus();
+  }
+  v1::Case c = was;
+  c.set_student_name(student.name());
+  *c.mutable_priority_groups() = student.priority_groups();
+  c.set_household_township_code(student.household_township_code());
+  c.set_household_village_code(student.household_village_code());
+  return WriteCase(open, &c);
+}
+
 absl::Status Run::Apply() {
   switch (event_.body_case()) {
     case v1::Event::kAttendanceReported:
@@ -1060,6 +1122,8 @@ absl::Status Run::Apply() {
       return OnReportedOutOfSchool(event_.child_reported_out_of_school());
     case v1::Event::kRosterUpdated:
       return OnRoster(event_.roster_updated());
+    case v1::Event::kStudentUpdated:
+      return OnStudentUpdated(event_.student_updated().student());
     default:
       return absl::OkStatus();
   }

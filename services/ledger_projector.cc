@@ -166,7 +166,9 @@ absl::StatusOr<uint64_t> ReadCounter(const storage::ModelTxn& projection,
 absl::Status LedgerProjector::Count(const v1::Case& c, int delta) {
   std::vector<std::string> names = {StateCounterName(c.state())};
   if (IsOpenState(c.state())) {
-    if (c.priority() == v1::CASE_PRIORITY_HIGH) names.push_back(kCounterHigh);
+    // high_priority counts children of the priority groups whatever the
+    // case's priority: an urgent case of a 留守儿童 is still one of them.
+    if (!c.priority_groups().empty()) names.push_back(kCounterHigh);
     if (c.priority() == v1::CASE_PRIORITY_URGENT) names.push_back(kCounterUrgent);
     if (c.overdue()) names.push_back(kCounterOverdue);
     if (c.escalation_level() == v1::ESCALATION_LEVEL_BUREAU) {

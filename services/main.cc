@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "services/backup.h"
+#include "absl/time/civil_time.h"
+#include "services/county_time.h"
 #include "services/server.h"
 #include "storage/localized_status.h"
 
@@ -51,6 +53,11 @@ ABSL_FLAG(int, max_calls_per_account, 32,
           "with RESOURCE_EXHAUSTED.");
 ABSL_FLAG(std::string, lang, "zh",
           "Language of the server's own messages: zh or en.");
+ABSL_FLAG(std::string, simulated_time, "",
+          "YYYY-MM-DD: run in simulated time. The county clock starts at "
+          "midnight of that day (or at the last clock tick of the data "
+          "directory, if later) and moves only when a bureau account calls "
+          "BureauService.AdvanceClock (the demo county uses this).");
 
 namespace {
 
@@ -139,6 +146,18 @@ int main(int argc, char** argv) {
       std::cerr << line << std::endl;
     };
   }
+  std::string simulated = absl::GetFlag(FLAGS_simulated_time);
+  if (!simulated.empty()) {
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(simulated, &day)) {
+      Say(absl::StrCat("--simulated_time：", simulated,
+                       " 不是 YYYY-MM-DD 形式的日期"),
+          absl::StrCat("--simulated_time: ", simulated,
+                       " is not a date YYYY-MM-DD"));
+      return 1;
+    }
+    options.simulated_start = day;
+  }
   if (options.rebuild) {
     Info("正在重建全部投影（重放事件日志）……",
         "rebuilding every projection (replaying the event log)...");
@@ -165,6 +184,15 @@ int main(int argc, char** argv) {
       absl::StrCat("baoxue-server ", BAOXUE_VERSION, " started: listening on ",
                    address, ", data directory ", options.data_dir,
                    ", bureau admin token in ", token_note));
+
+  if (auto* clock = (*server)->simulated_clock(); clock != nullptr) {
+    std::string now = absl::FormatTime("%Y-%m-%d %H:%M", clock->Now(),
+                                       baoxue::services::CountyTimeZone());
+    Info(absl::StrCat("模拟时间：县时钟现在是 ", now,
+                      "，只在教育局调用 AdvanceClock 时前进"),
+         absl::StrCat("simulated time: the county clock is at ", now,
+                      " and moves only when the bureau calls AdvanceClock"));
+  }
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

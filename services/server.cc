@@ -15,7 +15,9 @@
 #include "absl/synchronization/notification.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "google/protobuf/util/time_util.h"
 #include "services/accounts.h"
+#include "services/county_time.h"
 #include "storage/localized_status.h"
 #include "storage/status_macros.h"
 
@@ -120,7 +122,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   auto server = std::unique_ptr<Server>(new Server());
   Server& s = *server;
   s.options_ = options;
-  if (options.clock != nullptr) {
+  if (options.simulated_start.has_value()) {
+    auto clock = std::make_unique<ManualClock>(
+        CountyMidnight(*options.simulated_start));
+    s.simulated_clock_ = clock.get();
+    s.owned_clock_ = std::move(clock);
+    s.clock_ = s.owned_clock_.get();
+  } else if (options.clock != nullptr) {
     s.clock_ = options.clock;
   } else {
     s.owned_clock_ = std::make_unique<SystemClock>();
@@ -135,6 +143,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   ASSIGN_OR_RETURN(s.database_, storage::Database::Open(db_options));
   ASSIGN_OR_RETURN(s.log_, storage::RocksEventLog::Open(s.database_.get()));
   RETURN_IF_ERROR(s.auth_.Load(s.database_.get()));
+  std::optional<absl::Time> last_tick;
+  if (s.simulated_clock_ != nullptr) {
+    storage::ModelTxn model(s.database_.get(), s.database_->model());
+    ASSIGN_OR_RETURN(auto tick, LastClockTick(model));
+    if (tick.has_value()) {
+      last_tick = absl::FromUnixNanos(
+          google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+              tick->tick_time()));
+      // Resume a simulation rather than refuse to go back in time.
+      if (*last_tick > s.clock_->Now()) s.simulated_clock_->Set(*last_tick);
+    }
+  }
 
   s.sequencer_ = std::make_unique<storage::Sequencer>(
       s.database_.get(), s.log_.get(), &s.applier_, s.clock_);
@@ -162,7 +182,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       std::make_unique<BackupManager>(s.database_.get(), options.backup_dir);
   s.bureau_ = std::make_unique<BureauServiceImpl>(
       s.rpc_.get(), s.database_.get(), s.log_.get(), s.worker_.get(),
-      s.clock_, s.backups_.get());
+      s.clock_, s.ticker_.get(), s.simulated_clock_, s.backups_.get());
   s.school_ = std::make_unique<SchoolServiceImpl>(s.rpc_.get(),
                                                   s.database_.get(), s.clock_);
   s.township_ = std::make_unique<TownshipServiceImpl>(
@@ -209,7 +229,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                      " (is the port in use?)"));
   }
   s.grpc_->GetHealthCheckService()->SetServingStatus(true);
-  if (options.run_ticker) s.ticker_->Start();
+  if (s.simulated_clock_ != nullptr) {
+    // The start-up tick Run() would append, unless the log already has one
+    // at this time (a restart of a simulation).
+    if (!last_tick.has_value() || *last_tick < s.clock_->Now()) {
+      RETURN_IF_ERROR(
+          s.ticker_->TickAt(s.clock_->Now(), v1::CLOCK_TICK_KIND_HOURLY)
+              .status());
+    }
+  } else if (options.run_ticker) {
+    s.ticker_->Start();
+  }
   return server;
 }
 

@@ -6,9 +6,11 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "grpcpp/grpcpp.h"
 #include "services/auth.h"
 #include "services/backup.h"
@@ -42,6 +44,12 @@ struct ServerOptions {
   Clock* clock = nullptr;
   // The ticker appends clock events on its own; tests drive time instead.
   bool run_ticker = true;
+  // Simulated time (--simulated_time): the server owns a clock that starts
+  // at the county midnight of this day — or at the last clock tick in the
+  // log, if that is later, so a restart resumes where the simulation was —
+  // and moves only through BureauService.AdvanceClock. `clock` and
+  // `run_ticker` are then ignored.
+  std::optional<absl::CivilDay> simulated_start;
   int query_threads = 4;
   // Drop every projection and replay the log before serving.
   bool rebuild = false;
@@ -89,6 +97,8 @@ class Server {
   Worker* worker() { return worker_.get(); }
   Ticker* ticker() { return ticker_.get(); }
   CallGate* gate() { return gate_.get(); }
+  // The simulated clock, or null on the wall clock (or a test's clock).
+  ManualClock* simulated_clock() { return simulated_clock_; }
 
  private:
   Server() = default;
@@ -97,6 +107,7 @@ class Server {
   ServerOptions options_;
   std::unique_ptr<Clock> owned_clock_;
   Clock* clock_ = nullptr;
+  ManualClock* simulated_clock_ = nullptr;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<storage::RocksEventLog> log_;
   WriteModelApplier applier_;

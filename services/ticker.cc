@@ -79,6 +79,34 @@ absl::StatusOr<uint64_t> Ticker::TickAt(absl::Time time,
   return *result;
 }
 
+absl::StatusOr<Ticker::Advance> Ticker::AdvanceTo(ManualClock* clock,
+                                                 absl::Time target) {
+  absl::MutexLock lock(&advance_mu_);
+  absl::Time now = clock->Now();
+  if (target < now) {
+    auto county = [](absl::Time t) {
+      return absl::FormatTime("%Y-%m-%d %H:%M", t, CountyTimeZone());
+    };
+    return FailedPreconditionError(
+        absl::StrCat("模拟时钟只能向前：现在是 ", county(now), "，不能回到 ",
+                     county(target)),
+        absl::StrCat("the simulated clock only moves forward: it is ",
+                     county(now), ", cannot go back to ", county(target)));
+  }
+  Advance result;
+  while (true) {
+    auto [at, kind] = NextBoundary(now);
+    if (at > target) break;
+    clock->Set(at);
+    ASSIGN_OR_RETURN(result.last_sequence, TickAt(at, kind));
+    ++result.ticks;
+    now = at;
+  }
+  clock->Set(target);
+  result.now = target;
+  return result;
+}
+
 void Ticker::Run() {
   // A tick at start-up lets the worker catch up on whatever fell due while
   // the server was down.

@@ -44,12 +44,30 @@ class Ticker {
   // The first boundary strictly after `t`, and the kind of tick due there.
   std::pair<absl::Time, v1::ClockTickKind> NextBoundary(absl::Time t) const;
 
+  // What AdvanceTo() did.
+  struct Advance {
+    absl::Time now;
+    // Sequence of the last tick appended; 0 if no boundary was crossed.
+    uint64_t last_sequence = 0;
+    int ticks = 0;
+  };
+
+  // Simulated time (baoxue-server --simulated_time): moves `clock` forward
+  // to `target`, stopping at every boundary Run() would have ticked at on
+  // the way — the clock is set to the boundary and its tick is durable
+  // before the next, so each tick is also recorded at its own time, as on
+  // the wall clock. Use it instead of Start(), never with it.
+  // FAILED_PRECONDITION if `target` is before the clock. Concurrent calls
+  // run one after the other.
+  absl::StatusOr<Advance> AdvanceTo(ManualClock* clock, absl::Time target);
+
  private:
   void Run();
 
   storage::Sequencer* const sequencer_;
   Clock* const clock_;
   const Options options_;
+  absl::Mutex advance_mu_;  // serializes AdvanceTo()
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

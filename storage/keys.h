@@ -53,6 +53,7 @@ enum class KeySpace : char {
   kTimer = 'Z',            // due time, target, timer kind -> empty
   kCounter = 'N',          // counter name, components... -> fixed64
   kCaseChange = 'W',       // sequence, case id -> empty (the watch feed)
+  kRosterSweep = 'S',      // singleton: last school year R4 swept the rosters
   // ---- meta family.
   kConsumerOffset = 'o',   // consumer name -> fixed64 sequence
   kSchemaVersion = 'V',    // singleton -> fixed64 version

@@ -340,6 +340,18 @@ absl::Status ValidateIdNumber(absl::string_view id) {
   return CheckIdCharacters(id, kIdNumberField, /*offset=*/0);
 }
 
+absl::StatusOr<char> IdNumberCheckCharacter(absl::string_view first17) {
+  if (first17.size() != kIdNumberLength - 1 || !AllDigits(first17)) {
+    return FieldError(kIdNumberField, "前 17 位应为 17 个数字",
+                      "the first 17 characters must be 17 digits");
+  }
+  int sum = 0;
+  for (size_t i = 0; i + 1 < kIdNumberLength; ++i) {
+    sum += (first17[i] - '0') * kIdWeights[i];
+  }
+  return kIdCheckChars[sum % 11];
+}
+
 absl::StatusOr<IdNumberFacts> ParseIdNumber(absl::string_view id) {
   absl::Status valid = ValidateIdNumber(id);
   if (!valid.ok()) return valid;

@@ -56,6 +56,13 @@ absl::Status ValidateIdNumber(absl::string_view id);
 // division code.
 absl::StatusOr<IdNumberFacts> ParseIdNumber(absl::string_view id);
 
+// Returns the GB 11643-1999 check character (0-9 or X) that completes the
+// first 17 characters of an ID number, so that generators of demo and
+// benchmark data build numbers with the same arithmetic that validates
+// them. InvalidArgument (field "id_number") unless `first17` is exactly 17
+// ASCII digits; the birth date in it is not checked.
+absl::StatusOr<char> IdNumberCheckCharacter(absl::string_view first17);
+
 // Masks an ID number for lists and exports (DOMAIN §8). An 18-character
 // number keeps its first 6 and last 4 characters: "350526********123X".
 // Anything else keeps only its last 2 characters ("*******34"), and a value

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "baoxue/v1/events.pb.h"
 #include "clients/cli_values.h"
 #include "clients/csv.h"
 #include "clients/import_files.h"
@@ -287,6 +288,25 @@ TEST(ReadRosterCsvTest, ChecksEveryRowAndReadsGbkAndUtf8Alike) {
   EXPECT_TRUE(english->errors.empty());
 
   EXPECT_FALSE(ReadRosterCsv("姓名\n黄志强\n").ok());  // No ID column.
+}
+
+TEST(AuditWordsTest, EveryEventHasWordsInBothLanguages) {
+  // The audit trail names an event by its body's field name; a new kind of
+  // event needs its words in AuditActionLabel().
+  const google::protobuf::OneofDescriptor* body =
+      v1::Event::descriptor()->FindOneofByName("body");
+  ASSERT_NE(body, nullptr);
+  ASSERT_GT(body->field_count(), 20);
+  for (int i = 0; i < body->field_count(); ++i) {
+    const std::string& action = body->field(i)->name();
+    std::string zh = AuditActionLabel(action, Lang::kZh);
+    std::string en = AuditActionLabel(action, Lang::kEn);
+    EXPECT_NE(zh, action) << action;
+    EXPECT_NE(en, action) << action;
+    EXPECT_NE(zh, en) << action;
+  }
+  EXPECT_EQ(AuditActionLabel("attendance_reported", Lang::kZh), "上报考勤");
+  EXPECT_EQ(AuditActionLabel("something_new", Lang::kEn), "something_new");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 // names the responsible people; the school confirms the return; the bureau
 // reads its ledgers, the summary, overdue and escalated lists and alerts,
 // names its area lead, and closure decisions are refused where they must be.
+// The bureau's tools follow: monthly report, CSV export, audit trail, watch
+// (a background process read line by line) and rebuild.
 //
 // The server runs on the wall clock and the CLI cannot advance it, so a
 // case goes no further than RETURNED here (the observation period and the
@@ -13,9 +15,12 @@
 // No sleeps: every read after a write passes --min_sequence with the
 // sequence the write's --json answer gave.
 #include <iconv.h>
+#include <signal.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,6 +32,8 @@
 #include "baoxue/v1/school.pb.h"
 #include "baoxue/v1/township.pb.h"
 #include "clients/cli_values.h"
+#include "clients/csv.h"
+#include "google/protobuf/struct.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -155,15 +162,15 @@ class CaseDayTest : public ServerTest {
     return days;
   }
 
-  // The school registers 林小明 (留守, so HIGH priority) and reports him
-  // absent without excuse on the last three school days, through the CLI.
-  // Returns the last report's sequence.
-  uint64_t ThreeUnexcusedDays() {
+  // The school registers 林小明 (or `name`; 留守, so HIGH priority) and
+  // reports him absent without excuse on the last three school days,
+  // through the CLI. Returns the last report's sequence.
+  uint64_t ThreeUnexcusedDays(const std::string& name = "林小明") {
     std::string id = IdNumber(absl::CivilDay(2017, 3, 7), 1);
     student_number_ = "G" + id;
     uint64_t registered = Write<v1::RegisterStudentResponse>(SchoolCli(
         {"school", "students", "register", "--student_number",
-         student_number_, "--id_number", id, "--name", "林小明", "--township",
+         student_number_, "--id_number", id, "--name", name, "--township",
          "350526100", "--village", "350526100001", "--guardian",
          "林建国:父亲:13905951234", "--priority", "留守", "--grade", "3",
          "--class", "2班", "--enrol_date", Day(term_start_), "--json"}));
@@ -515,6 +522,184 @@ TEST_F(CaseDayTest, BureausDay) {
   EXPECT_EQ(unreachable.exit_code, 2) << Describe(unreachable);
 }
 
+// The bureau's reports and tools: the monthly report, a ledger exported as
+// CSV (with a child whose name is a spreadsheet formula), the audit trail,
+// a live watch and a rebuild.
+TEST_F(CaseDayTest, BureausReportsAndTools) {
+  const std::string formula = "=HYPERLINK(\"http://x.invalid\",\"林\")";
+  uint64_t reported = ThreeUnexcusedDays(formula);
+  std::string case_id = OnlyCaseId(reported);
+  ASSERT_FALSE(case_id.empty());
+  std::string seq = std::to_string(reported);
+  std::string token_file = server().token_file();
+
+  // 1. Watch: started before the change, it prints the change as a JSON
+  // line; a second watch replays from the start in words. Each is read
+  // until its line arrives (bounded), then stopped with Ctrl-C / SIGTERM.
+  auto watch_json = StartCli({"--token_file", token_file, "--json", "bureau",
+                              "watch", "--after", seq});
+  auto watch_text = StartCli({"--token_file", token_file, "bureau", "watch",
+                              "--after", "0"});
+  ASSERT_NE(watch_json, nullptr);
+  ASSERT_NE(watch_text, nullptr);
+  uint64_t verified = Write<v1::VerifyCaseResponse>(TownshipCli(
+      {"township", "case", "verify", "--case", case_id, "--outcome",
+       "out_of_school", "--reason", "learning", "--json"}));
+  std::string vseq = std::to_string(verified);
+  std::string line;
+  v1::WatchCasesResponse change;
+  ASSERT_TRUE(watch_json->ReadLineUntil(
+      [&](const std::string& l) {
+        change.Clear();
+        return google::protobuf::util::JsonStringToMessage(l, &change).ok() &&
+               change.sequence() == verified;
+      },
+      std::chrono::seconds(10), &line))
+      << watch_json->Stop().err;
+  EXPECT_EQ(change.case_().case_id(), case_id);
+  EXPECT_EQ(change.case_().state(), v1::CASE_STATE_CONFIRMED);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  RunResult stopped = watch_json->Stop(SIGINT);
+  EXPECT_EQ(stopped.exit_code, 0) << Describe(stopped);
+  EXPECT_THAT(stopped.err, HasSubstr("--after " + vseq));
+  // Each line shows the case as it is now, so the replayed lines of the
+  // earlier events already say 确认辍学: wait for the verification's own.
+  ASSERT_TRUE(watch_text->ReadLineUntil(
+      [&](const std::string& l) {
+        return l.find("事件 " + vseq + " ") != std::string::npos;
+      },
+      std::chrono::seconds(10), &line))
+      << watch_text->Stop().err;
+  EXPECT_THAT(line, HasSubstr(case_id));
+  EXPECT_THAT(line, HasSubstr("确认辍学"));
+  EXPECT_THAT(line, HasSubstr("350526100"));
+  RunResult stopped_text = watch_text->Stop(SIGTERM);
+  EXPECT_EQ(stopped_text.exit_code, 0) << Describe(stopped_text);
+
+  // 2. The monthly report of this month: a row for 浔中镇 and the total.
+  std::string month = Day(today_).substr(0, 7);
+  RunResult monthly = BureauCli(
+      {"--min_sequence", vseq, "bureau", "monthly", "--month", month});
+  ASSERT_EQ(monthly.exit_code, 0) << Describe(monthly);
+  for (const char* word : {"月报", "乡镇", "月末在办", "本月立案", "复辍率",
+                           "350526100", "浔中镇", "合计", "德化县"}) {
+    EXPECT_THAT(monthly.out, HasSubstr(word)) << word;
+  }
+  auto report = ParseJson<v1::GetMonthlyReportResponse>(BureauCli(
+      {"--json", "--min_sequence", vseq, "bureau", "monthly", "--month",
+       month, "--township", "350526100"}));
+  ASSERT_EQ(report.lines_size(), 1);
+  EXPECT_EQ(report.lines(0).name(), "浔中镇");
+  EXPECT_EQ(report.lines(0).opened(), 1);
+  EXPECT_EQ(report.lines(0).out_of_school_at_month_end(), 1);
+  std::string monthly_csv = home_dir() + "/monthly.csv";
+  RunResult monthly_en = BureauCli({"--lang", "en", "--min_sequence", vseq,
+                                    "bureau", "monthly", "--month", month,
+                                    "--csv", monthly_csv});
+  ASSERT_EQ(monthly_en.exit_code, 0) << Describe(monthly_en);
+  EXPECT_THAT(monthly_en.out, HasSubstr("Open at month end"));
+  std::ifstream monthly_in(monthly_csv, std::ios::binary);
+  std::string monthly_bytes((std::istreambuf_iterator<char>(monthly_in)),
+                            std::istreambuf_iterator<char>());
+  EXPECT_EQ(monthly_bytes.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_THAT(monthly_bytes, HasSubstr("Relapse rate"));
+  EXPECT_EQ(BureauCli({"bureau", "monthly", "--month", "2026-13"}).exit_code,
+            1);
+  RunResult future = BureauCli({"bureau", "monthly", "--month",
+                                absl::StrCat(today_.year() + 1, "-01")});
+  EXPECT_EQ(future.exit_code, 1) << Describe(future);
+
+  // 3. Export: the dropout ledger as a file that starts with the BOM, is
+  // valid CSV, and shows the formula name as text (a leading ').
+  std::string out = home_dir() + "/dropout.csv";
+  RunResult exported = BureauCli({"--min_sequence", vseq, "bureau", "export",
+                                  "dropout", "--out", out});
+  ASSERT_EQ(exported.exit_code, 0) << Describe(exported);
+  EXPECT_THAT(exported.out, HasSubstr("已导出 1 件案件"));
+  std::ifstream in(out, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  ASSERT_GE(bytes.size(), 3u);
+  EXPECT_EQ(bytes.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_TRUE(clients::IsValidUtf8(bytes));
+  auto records = clients::ParseCsv(bytes);
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 2u) << bytes;
+  EXPECT_EQ((*records)[0].fields[0], "案件号");
+  EXPECT_EQ((*records)[0].fields[1], "姓名");
+  EXPECT_EQ((*records)[1].fields[0], case_id);
+  EXPECT_EQ((*records)[1].fields[1], "'" + formula);
+  EXPECT_EQ((*records)[0].fields.size(), (*records)[1].fields.size());
+  EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
+  // Without --out the CSV is standard output and the count standard error;
+  // --json with --out gives the count as JSON.
+  RunResult piped = BureauCli({"--lang", "en", "--min_sequence", vseq,
+                               "bureau", "export", "--state", "confirmed"});
+  ASSERT_EQ(piped.exit_code, 0) << Describe(piped);
+  EXPECT_EQ(piped.out.substr(0, 7), "\xEF\xBB\xBF" "Case");
+  EXPECT_THAT(piped.err, HasSubstr("exported 1 case"));
+  RunResult counted = BureauCli({"--json", "--min_sequence", vseq, "bureau",
+                                 "export", "--ledger", "suspected", "--out",
+                                 home_dir() + "/suspected.csv"});
+  ASSERT_EQ(counted.exit_code, 0) << Describe(counted);
+  google::protobuf::Struct count;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(counted.out, &count).ok())
+      << counted.out;
+  EXPECT_EQ(count.fields().at("rows").number_value(), 0);
+  EXPECT_EQ(SchoolCli({"bureau", "export", "--out", home_dir() + "/x.csv"})
+                .exit_code,
+            1);
+  EXPECT_FALSE(std::filesystem::exists(home_dir() + "/x.csv"));
+
+  // 4. The audit trail lists the school's writes, with the words for them.
+  RunResult audit = BureauCli({"--min_sequence", vseq, "bureau", "audit",
+                               "--account", "xz-clerk"});
+  ASSERT_EQ(audit.exit_code, 0) << Describe(audit);
+  for (const char* word : {"事件序号", "操作人", "xz-clerk", "登记学生",
+                           "上报考勤", "共 4 条"}) {
+    EXPECT_THAT(audit.out, HasSubstr(word)) << word;
+  }
+  auto trail = ParseJson<v1::ListAuditTrailResponse>(
+      BureauCli({"--json", "--min_sequence", vseq, "bureau", "audit",
+                 "--account", "xz-clerk", "--page_size", "2", "--all"}));
+  ASSERT_EQ(trail.entries_size(), 4);
+  EXPECT_EQ(trail.entries(0).action(), "student_registered");
+  EXPECT_EQ(trail.entries(3).action(), "attendance_reported");
+  EXPECT_EQ(trail.entries(3).sequence(), reported);
+  RunResult by_case = BureauCli({"--lang", "en", "--min_sequence", vseq,
+                                 "bureau", "audit", "--case", case_id});
+  ASSERT_EQ(by_case.exit_code, 0) << Describe(by_case);
+  EXPECT_THAT(by_case.out, HasSubstr("case verified"));
+  EXPECT_THAT(by_case.out, HasSubstr("xz-town"));
+  ASSERT_FALSE(change.case_().student_id().empty());
+  auto by_child = ParseJson<v1::ListAuditTrailResponse>(
+      BureauCli({"--json", "--min_sequence", vseq, "bureau", "audit",
+                 "--student", change.case_().student_id()}));
+  ASSERT_GE(by_child.entries_size(), 1);
+  EXPECT_EQ(by_child.entries(0).action(), "student_registered");
+  RunResult later = BureauCli({"--min_sequence", vseq, "bureau", "audit",
+                               "--account", "xz-clerk", "--from",
+                               Day(today_ + 1)});
+  ASSERT_EQ(later.exit_code, 0) << Describe(later);
+  EXPECT_THAT(later.out, HasSubstr("共 0 条"));
+  EXPECT_EQ(BureauCli({"bureau", "audit"}).exit_code, 1);
+
+  // 5. Rebuild: the projections come back from the log, the ledger intact.
+  auto rebuilt = ParseJson<v1::RebuildProjectionsResponse>(
+      BureauCli({"--json", "bureau", "rebuild"}));
+  EXPECT_GE(rebuilt.applied_sequence(), verified);
+  RunResult rebuilt_text = BureauCli({"bureau", "rebuild"});
+  ASSERT_EQ(rebuilt_text.exit_code, 0) << Describe(rebuilt_text);
+  EXPECT_THAT(rebuilt_text.out, HasSubstr("重建"));
+  auto after = ParseJson<v1::ListCasesResponse>(
+      BureauCli({"--json", "--min_sequence", vseq, "bureau", "ledger",
+                 "dropout"}));
+  ASSERT_EQ(after.rows_size(), 1);
+  EXPECT_EQ(after.rows(0).case_().case_id(), case_id);
+  EXPECT_EQ(TownshipCli({"bureau", "rebuild"}).exit_code, 1);
+}
+
 TEST_F(CaseDayTest, HelpShowsRealExamples) {
   for (std::vector<std::string> path :
        {std::vector<std::string>{"township", "cases"},
@@ -524,7 +709,12 @@ TEST_F(CaseDayTest, HelpShowsRealExamples) {
         {"school", "case", "return"},
         {"bureau", "ledger"},
         {"bureau", "closure", "reject"},
-        {"bureau", "summary"}}) {
+        {"bureau", "summary"},
+        {"bureau", "monthly"},
+        {"bureau", "export"},
+        {"bureau", "audit"},
+        {"bureau", "watch"},
+        {"bureau", "rebuild"}}) {
     path.push_back("--help");
     RunResult help = RawCli(path);
     EXPECT_EQ(help.exit_code, 0) << Describe(help);

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -42,11 +43,12 @@ std::string NextName(const std::string& dir, const char* stem) {
 }
 
 // Starts `binary` with stdin from /dev/null and stdout/stderr into the
-// given files. Returns the pid, or -1 with *error set.
+// given files (stdout into `out_fd` instead, if it is >= 0). Returns the
+// pid, or -1 with *error set.
 pid_t Spawn(const std::string& binary, const std::vector<std::string>& args,
             const std::map<std::string, std::string>& env,
             const std::string& out_path, const std::string& err_path,
-            std::string* error) {
+            std::string* error, int out_fd = -1) {
   std::vector<std::string> argv_strings = {binary};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -61,8 +63,12 @@ pid_t Spawn(const std::string& binary, const std::vector<std::string>& args,
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (out_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  }
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
   pid_t pid = -1;
@@ -162,6 +168,88 @@ RunResult RunProgram(const std::string& binary,
   }
   result.out = ReadWholeFile(name + ".out");
   result.err = ReadWholeFile(name + ".err");
+  return result;
+}
+
+std::unique_ptr<BackgroundProgram> BackgroundProgram::Start(
+    const std::string& binary, const std::vector<std::string>& args,
+    const std::map<std::string, std::string>& env, const std::string& dir,
+    std::string* error) {
+  int fds[2];
+  // Close-on-exec: the child gets the write end only as its stdout.
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    *error = std::string("pipe2: ") + std::strerror(errno);
+    return nullptr;
+  }
+  std::unique_ptr<BackgroundProgram> program(new BackgroundProgram());
+  program->out_fd_ = fds[0];
+  program->err_path_ = NextName(dir, "background") + ".err";
+  program->pid_ = Spawn(binary, args, env, "", program->err_path_, error,
+                        /*out_fd=*/fds[1]);
+  close(fds[1]);
+  if (program->pid_ < 0) return nullptr;
+  return program;
+}
+
+BackgroundProgram::~BackgroundProgram() {
+  if (pid_ > 0 && !stopped_) {
+    kill(pid_, SIGKILL);
+    int ignored;
+    WaitExit(pid_, std::chrono::seconds(10), &ignored);
+  }
+  if (out_fd_ >= 0) close(out_fd_);
+}
+
+bool BackgroundProgram::ReadLineUntil(
+    const std::function<bool(const std::string&)>& match,
+    std::chrono::milliseconds timeout, std::string* line) {
+  Clock::time_point deadline = Clock::now() + timeout;
+  while (true) {
+    size_t newline;
+    while ((newline = buffer_.find('\n')) != std::string::npos) {
+      std::string next = buffer_.substr(0, newline);
+      buffer_.erase(0, newline + 1);
+      if (match(next)) {
+        *line = std::move(next);
+        return true;
+      }
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - Clock::now());
+    if (left.count() <= 0) return false;
+    // Blocks until output arrives (or the time is up): no polling loop.
+    pollfd fd = {.fd = out_fd_, .events = POLLIN, .revents = 0};
+    int ready = poll(&fd, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return false;
+    char chunk[4096];
+    ssize_t n = read(out_fd_, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;  // The program closed its output.
+    buffer_.append(chunk, static_cast<size_t>(n));
+  }
+}
+
+RunResult BackgroundProgram::Stop(int signal) {
+  RunResult result;
+  if (!stopped_) {
+    stopped_ = true;
+    kill(pid_, signal);
+    if (!WaitExit(pid_, std::chrono::seconds(30), &result.exit_code)) {
+      ADD_FAILURE() << "the background program did not stop within 30 s";
+      kill(pid_, SIGKILL);
+      WaitExit(pid_, std::chrono::seconds(10), &result.exit_code);
+    }
+  }
+  // The program has exited: its output is complete.
+  char chunk[4096];
+  ssize_t n;
+  while ((n = read(out_fd_, chunk, sizeof(chunk))) > 0) {
+    buffer_.append(chunk, static_cast<size_t>(n));
+  }
+  result.out = std::move(buffer_);
+  buffer_.clear();
+  result.err = ReadWholeFile(err_path_);
   return result;
 }
 
@@ -295,12 +383,29 @@ void ServerTest::TearDown() {
   if (server_ != nullptr) server_->Stop(SIGTERM);
 }
 
-RunResult ServerTest::RawCli(const std::vector<std::string>& args,
-                             const std::map<std::string, std::string>& env) {
+std::map<std::string, std::string> ServerTest::CliEnvironment(
+    const std::map<std::string, std::string>& env) const {
   std::map<std::string, std::string> full = BaseEnvironment();
   full["HOME"] = home_dir_;
   for (const auto& [key, value] : env) full[key] = value;
-  return RunProgram(BAOXUE_CLI_BIN, args, full, run_dir_);
+  return full;
+}
+
+RunResult ServerTest::RawCli(const std::vector<std::string>& args,
+                             const std::map<std::string, std::string>& env) {
+  return RunProgram(BAOXUE_CLI_BIN, args, CliEnvironment(env), run_dir_);
+}
+
+std::unique_ptr<BackgroundProgram> ServerTest::StartCli(
+    const std::vector<std::string>& args,
+    const std::map<std::string, std::string>& env) {
+  std::vector<std::string> full = {"--server", server_->address()};
+  full.insert(full.end(), args.begin(), args.end());
+  std::string error;
+  std::unique_ptr<BackgroundProgram> program = BackgroundProgram::Start(
+      BAOXUE_CLI_BIN, full, CliEnvironment(env), run_dir_, &error);
+  EXPECT_NE(program, nullptr) << error;
+  return program;
 }
 
 RunResult ServerTest::Cli(const std::vector<std::string>& args,

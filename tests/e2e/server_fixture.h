@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -51,6 +53,42 @@ RunResult RunProgram(const std::string& binary,
                      const std::vector<std::string>& args,
                      const std::map<std::string, std::string>& env,
                      const std::string& dir, int timeout_s = 60);
+
+// A program running in the background (e.g. `baoxue bureau watch`) whose
+// standard output the test reads line by line as it arrives, through a
+// pipe; its standard error goes to a file. Not thread-safe.
+class BackgroundProgram {
+ public:
+  // Starts `binary` with `args` and exactly the environment `env`. On
+  // failure returns null and sets *error.
+  static std::unique_ptr<BackgroundProgram> Start(
+      const std::string& binary, const std::vector<std::string>& args,
+      const std::map<std::string, std::string>& env, const std::string& dir,
+      std::string* error);
+
+  // Kills the program if it is still running.
+  ~BackgroundProgram();
+
+  // Reads standard output until a whole line for which `match` is true
+  // arrives, and returns true with it in *line (lines before it are
+  // skipped). Returns false if `timeout` passes or the output ends first.
+  bool ReadLineUntil(const std::function<bool(const std::string&)>& match,
+                     std::chrono::milliseconds timeout, std::string* line);
+
+  // Sends `signal`, waits (bounded) for the program to exit and returns how
+  // it ended: the exit code, the standard output not yet read, and all of
+  // its standard error.
+  RunResult Stop(int signal = SIGINT);
+
+ private:
+  BackgroundProgram() = default;
+
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  bool stopped_ = false;
+  std::string buffer_;  // Output read but not yet returned.
+  std::string err_path_;
+};
 
 // A running baoxue-server. Not thread-safe.
 class ServerProcess {
@@ -119,6 +157,12 @@ class ServerTest : public ::testing::Test {
   // Cli() as the bureau administrator (--token_file).
   RunResult BureauCli(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env = {});
+  // Starts `baoxue --server <address> args...` in the background, with the
+  // environment Cli() gives it. Fails the test (and returns null) if it
+  // cannot be started.
+  std::unique_ptr<BackgroundProgram> StartCli(
+      const std::vector<std::string>& args,
+      const std::map<std::string, std::string>& env = {});
   // Runs the client with exactly `args` and `env` (plus PATH and the empty
   // HOME): no --server is added.
   RunResult RawCli(const std::vector<std::string>& args,
@@ -152,6 +196,10 @@ class ServerTest : public ::testing::Test {
   const std::string& home_dir() const { return home_dir_; }
 
  private:
+  // PATH, the empty HOME, and `env`.
+  std::map<std::string, std::string> CliEnvironment(
+      const std::map<std::string, std::string>& env) const;
+
   TempDir temp_;
   std::string data_dir_;
   std::string home_dir_;

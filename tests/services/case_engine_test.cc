@@ -7,6 +7,7 @@
 // writes go through the real RPCs, case transitions through the sequencer
 // with the case_commands.h Prepare* functions, time through ClockTick
 // events; results are read from the worker's projections.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -1049,6 +1050,151 @@ TEST_F(CaseEngineTest, CountersAreKeptPerTownshipAndSchool) {
   EXPECT_EQ(StateCount(LedgerScope::kSchool, kLongxunMiddle, v1::CASE_STATE_DISMISSED), 1u);
   EXPECT_EQ(suspected(LedgerScope::kTownship, kXunzhong), 1u);
   (void)xz;
+}
+
+
+// ---------------------------------------------------------------- the child changes
+
+TEST_F(CaseEngineTest, ACorrectionTo去向不明MakesAnOpenCaseUrgent) {
+  v1::Case c = OpenR1Case();
+  ASSERT_EQ(c.priority(), v1::CASE_PRIORITY_NORMAL);
+  std::optional<v1::Student> s = StudentById(c.student_id());
+  ASSERT_TRUE(s.has_value());
+  // The school corrects Thursday: the child was not at home either.
+  AdvanceTo(2026, 9, 14, 9);
+  v1::SubmitAttendanceReportResponse corrected;
+  BX_ASSERT_OK(TryReport(xz_token_, CD(2026, 9, 10),
+                         {{*s, v1::ABSENCE_CATEGORY_WHEREABOUTS_UNKNOWN}},
+                         &corrected));
+  v1::Case urgent = CaseById(c.case_id());
+  EXPECT_EQ(urgent.priority(), v1::CASE_PRIORITY_URGENT);
+  ASSERT_EQ(urgent.evidence_size(), 2);
+  EXPECT_TRUE(urgent.evidence(1).whereabouts_unknown());
+  EXPECT_EQ(urgent.evidence(1).sequence(), corrected.sequence());
+  EXPECT_EQ(Counter(LedgerScope::kCounty, "", kCounterUrgent), 1u);
+  // The same correction again is known evidence: nothing more.
+  BX_ASSERT_OK(TryReport(xz_token_, CD(2026, 9, 10),
+                         {{*s, v1::ABSENCE_CATEGORY_WHEREABOUTS_UNKNOWN}},
+                         &corrected));
+  EXPECT_EQ(CaseById(c.case_id()).evidence_size(), 2);
+}
+
+TEST_F(CaseEngineTest, AnOpenCaseFollowsTheChildsRecordAndItsPriorityGroups) {
+  v1::Case c = OpenR1Case("林小明");
+  ASSERT_EQ(c.priority(), v1::CASE_PRIORITY_NORMAL);
+  EXPECT_EQ(Counter(LedgerScope::kCounty, "", kCounterHigh), 0u);
+  std::optional<v1::Student> s = StudentById(c.student_id());
+  ASSERT_TRUE(s.has_value());
+  // A home visit finds a 低保 household; the school records it.
+  v1::UpdateStudentRequest request;
+  *request.mutable_student() = *s;
+  request.mutable_student()->set_name("林晓明");
+  request.mutable_student()->add_priority_groups(
+      v1::PRIORITY_GROUP_MINIMUM_LIVING_ALLOWANCE);
+  request.set_request_id("update-1");
+  v1::UpdateStudentResponse response;
+  BX_ASSERT_OK(Call(school_.get(), &v1::SchoolService::Stub::UpdateStudent,
+                    xz_token_, request, &response));
+  v1::Case now = CaseById(c.case_id());
+  EXPECT_EQ(now.student_name(), "林晓明");
+  EXPECT_EQ(now.priority(), v1::CASE_PRIORITY_HIGH);
+  ASSERT_EQ(now.priority_groups_size(), 1);
+  EXPECT_EQ(Counter(LedgerScope::kCounty, "", kCounterHigh), 1u);
+  EXPECT_EQ(Counter(LedgerScope::kTownship, kXunzhong, kCounterHigh), 1u);
+  // An urgent case of a priority-group child is counted among them too.
+  v1::Student left_behind = NewChild("陈小红");
+  left_behind.add_priority_groups(v1::PRIORITY_GROUP_LEFT_BEHIND);
+  v1::Student u = Enrol(xz_token_, left_behind);
+  for (absl::CivilDay d : {CD(2026, 9, 14), CD(2026, 9, 15), CD(2026, 9, 16)}) {
+    Report(xz_token_, d, {{u, v1::ABSENCE_CATEGORY_WHEREABOUTS_UNKNOWN}});
+  }
+  ASSERT_EQ(OpenCaseOf(u.student_id())->priority(), v1::CASE_PRIORITY_URGENT);
+  EXPECT_EQ(Counter(LedgerScope::kCounty, "", kCounterHigh), 2u);
+  EXPECT_EQ(Counter(LedgerScope::kCounty, "", kCounterUrgent), 1u);
+}
+
+TEST_F(CaseEngineTest, R4SweepsTheRostersAtTheFirstSchoolDayOfEachYear) {
+  v1::Student enrolled = Enrol(xz_token_, NewChild("林小明"));
+  AdvanceTo(2026, 10, 16, 10);
+  v1::RosterUpdated roster;
+  roster.set_village_code(kXunzhongVillage1);
+  // Five in 2026–27, six on 31 August 2027.
+  *roster.add_entries() = Entry("明年入学", CD(2021, 3, 1), 111);
+  v1::RosterEntry on_roll;
+  on_roll.set_id_number(enrolled.id_number());
+  on_roll.set_name(enrolled.name());
+  on_roll.set_village_code(kXunzhongVillage1);
+  *roster.add_entries() = on_roll;
+  ASSERT_TRUE(UpdateRoster(xz_town_, roster).ok());
+  EXPECT_TRUE(AllCases().empty());
+  EXPECT_FALSE(StudentByIdNumber(roster.entries(0).id_number()).has_value());
+
+  v1::SchoolYearCalendar next;
+  next.set_school_year(2027);
+  v1::Term* autumn = next.add_terms();
+  autumn->set_name("秋季学期");
+  *autumn->mutable_start_date() = ToD(CD(2027, 9, 1));
+  *autumn->mutable_end_date() = ToD(CD(2028, 1, 21));
+  BX_ASSERT_OK(SetCalendar(next));
+  // The summer holiday is no school day: no sweep yet.
+  Tick(CountyTime(2027, 8, 31, 8));
+  EXPECT_TRUE(AllCases().empty());
+  uint64_t first_day = Tick(CountyTime(2027, 9, 1, 8));
+  std::optional<v1::Student> six = StudentByIdNumber(roster.entries(0).id_number());
+  ASSERT_TRUE(six.has_value());
+  std::optional<v1::Case> c = OpenCaseOf(six->student_id());
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->kind(), v1::CASE_KIND_NOT_ENROLLED);
+  EXPECT_EQ(c->evidence(0).sequence(), first_day);
+  EXPECT_EQ(c->evidence(0).count(), 6);
+  EXPECT_FALSE(OpenCaseOf(enrolled.student_id()).has_value());
+  // Once a year: later ticks of the same school year sweep nothing more.
+  Tick(CountyTime(2027, 9, 2, 8));
+  EXPECT_EQ(AllCases().size(), 1u);
+  EXPECT_EQ(OpenCaseOf(six->student_id())->evidence_size(), 1);
+}
+
+
+// The bureau's audit trail by case (reports_test covers the rest): a tick
+// that misses a deadline and escalates leaves two history entries for one
+// event; pages of one entry must list that event once.
+TEST_F(CaseEngineTest, AuditTrailByCaseNeverRepeatsAnEventAcrossPages) {
+  v1::Case c = OpenR1Case();
+  const v1::Deadline* first_contact =
+      LastDeadline(c, v1::DEADLINE_KIND_FIRST_CONTACT);
+  ASSERT_NE(first_contact, nullptr);
+  uint64_t tick = Tick(T(first_contact->due_time()));
+  std::vector<v1::CaseHistoryEntry> history = History(c.case_id());
+  int of_tick = 0;
+  for (const auto& e : history) of_tick += e.sequence() == tick;
+  ASSERT_EQ(of_tick, 2) << "missed and escalated, in one event";
+
+  auto page = [&](int size, const std::string& token,
+                  v1::ListAuditTrailResponse* response) {
+    v1::ListAuditTrailRequest request;
+    request.set_case_id(c.case_id());
+    request.set_page_size(size);
+    request.set_page_token(token);
+    request.set_min_sequence(tick);
+    return Call(bureau_.get(), &v1::BureauService::Stub::ListAuditTrail,
+                admin_token_, request, response);
+  };
+  v1::ListAuditTrailResponse whole;
+  BX_ASSERT_OK(page(100, "", &whole));
+  std::vector<uint64_t> expected;
+  for (const auto& e : whole.entries()) expected.push_back(e.sequence());
+  ASSERT_EQ(std::count(expected.begin(), expected.end(), tick), 1);
+
+  std::vector<uint64_t> paged;
+  std::string token;
+  do {
+    v1::ListAuditTrailResponse response;
+    BX_ASSERT_OK(page(1, token, &response));
+    ASSERT_LE(response.entries_size(), 1);
+    for (const auto& e : response.entries()) paged.push_back(e.sequence());
+    token = response.next_page_token();
+  } while (!token.empty());
+  EXPECT_EQ(paged, expected);
 }
 
 }  // namespace

@@ -231,6 +231,44 @@ TEST_F(CaseTransitionsTest, ARelapseAfterReturnGoesBackToPersuading) {
   EXPECT_EQ(AllCases().size(), 1u);
 }
 
+TEST_F(CaseTransitionsTest, R2RelapseCountsOnlyTheAbsencesAfterTheReturn) {
+  v1::Student s = Enrol(xz_token_, NewChild("林小明"));
+  v1::Case c = OpenR1CasesFor({{s}})[0];  // three days before the return
+  AdvanceTo(2026, 9, 14, 9);
+  ASSERT_TRUE(Verify(xz_town_, c.case_id(), v1::VERIFICATION_OUTCOME_OUT_OF_SCHOOL,
+                     v1::DROPOUT_REASON_LEARNING_DIFFICULTY)
+                  .ok());
+  ASSERT_TRUE(Act(xz_town_, c.case_id(), v1::ACTION_KIND_HOME_VISIT).ok());
+  AdvanceTo(2026, 9, 21, 9);
+  ASSERT_TRUE(ConfirmReturn(xz_school_, c.case_id(), D(2026, 9, 21)).ok());
+  // Every other school day away: never an R1 run, but the term's count
+  // passes R2's ten after seven of them. Nine after the return are no
+  // relapse: the days before it already opened this case.
+  std::vector<absl::CivilDay> away;
+  bool skip = false;
+  for (absl::CivilDay d = CD(2026, 9, 22); away.size() < 10; ++d) {
+    if (!IsSchoolDay2026(d)) continue;
+    if (!skip) away.push_back(d);
+    skip = !skip;
+  }
+  for (int i = 0; i < 9; ++i) Report(xz_token_, away[i], {{s}});
+  v1::Case returned = CaseById(c.case_id());
+  EXPECT_EQ(returned.state(), v1::CASE_STATE_RETURNED);
+  EXPECT_EQ(returned.relapse_count(), 0);
+  bool has_r2 = false;
+  for (const v1::RuleEvidence& e : returned.evidence()) {
+    has_r2 = has_r2 || e.rule() == v1::CASE_KIND_CUMULATIVE_ABSENCE;
+  }
+  EXPECT_TRUE(has_r2) << "R2 is met and recorded as evidence";
+  // The tenth after the return is a new R2 trigger of its own.
+  uint64_t tenth = Report(xz_token_, away[9], {{s}});
+  v1::Case relapsed = CaseById(c.case_id());
+  EXPECT_EQ(relapsed.state(), v1::CASE_STATE_PERSUADING);
+  EXPECT_EQ(relapsed.relapse_count(), 1);
+  EXPECT_EQ(LastStateChange(c.case_id()).note_code(), "relapse");
+  EXPECT_EQ(LastStateChange(c.case_id()).sequence(), tenth);
+}
+
 // ---------------------------------------------------------------- illegal
 
 struct Illegal {

@@ -610,7 +610,7 @@ TEST_F(RebuildTest, ALongRandomTermRebuildsByteForByte) {
   for (const v1::Case& c : cases) {
     std::vector<std::string> names = {StateCounterName(c.state())};
     if (IsOpenState(c.state())) {
-      if (c.priority() == v1::CASE_PRIORITY_HIGH) names.push_back(kCounterHigh);
+      if (!c.priority_groups().empty()) names.push_back(kCounterHigh);
       if (c.priority() == v1::CASE_PRIORITY_URGENT) names.push_back(kCounterUrgent);
       if (c.overdue()) names.push_back(kCounterOverdue);
       if (c.escalation_level() == v1::ESCALATION_LEVEL_BUREAU) {

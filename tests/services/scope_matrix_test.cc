@@ -503,6 +503,16 @@ std::map<std::string, Row> ScopeMatrixTest::Matrix() {
                                 grpc::StatusCode::FAILED_PRECONDITION);
   m[B + "ListBackups"] = write([] { return v1::ListBackupsRequest(); },
                                grpc::StatusCode::FAILED_PRECONDITION);
+  // This server runs on its test clock, not in simulated time: the bureau
+  // is admitted and then refused for the clock (tests/services/clock_test.cc
+  // covers the simulated server).
+  m[B + "AdvanceClock"] = write(
+      [] {
+        v1::AdvanceClockRequest r;
+        *r.mutable_date() = D(2026, 9, 2);
+        return r;
+      },
+      grpc::StatusCode::FAILED_PRECONDITION);
   m[B + "ListCountyCases"] = read([] { return v1::ListCountyCasesRequest(); });
   m[B + "GetCountyCase"] = read([this] {
     v1::GetCountyCaseRequest r;

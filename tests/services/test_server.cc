@@ -163,6 +163,7 @@ void ServerFixture::StartServer() {
   options.run_ticker = false;
   options.query_threads = 2;
   options.clock = clock_.get();
+  options.simulated_start = simulated_start_;
   CustomizeOptions(&options);
   auto server = Server::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -193,6 +194,10 @@ class ServerFixture : public ::testing::Test {
 
   testing_util::TempDir dir_;
   std::unique_ptr<ManualClock> clock_;
+  // When set before StartServer(), the server runs in simulated time from
+  // this day (ServerOptions::simulated_start) and clock_ is not used: time
+  // moves only through BureauService.AdvanceClock.
+  std::optional<absl::CivilDay> simulated_start_;
   std::unique_ptr<Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::BureauService::Stub> bureau_;
