@@ -63,7 +63,7 @@ Lang LangOf(const grpc::ServerContextBase& context) {
 
 absl::Status Authenticator::Load(const storage::Database* database) {
   database_ = database;
-  storage::ModelTxn model(database, database->model());
+  storage::ModelTxn model(database, storage::Family::kModel);
   absl::flat_hash_map<std::string, std::string> by_hash;
   absl::flat_hash_map<std::string, v1::Account> accounts;
   absl::Status parse = absl::OkStatus();
@@ -124,7 +124,7 @@ void Authenticator::OnCommitted(const std::vector<const v1::Event*>& events) {
   // Re-read each changed account from the model, which the group has just
   // made durable, so the model applier stays the one place that knows what
   // an account event means.
-  storage::ModelTxn model(database_, database_->model());
+  storage::ModelTxn model(database_, storage::Family::kModel);
   for (const v1::Event* event : events) {
     std::string account_id;
     if (event->has_account_created()) {

@@ -229,7 +229,7 @@ absl::StatusOr<RestoreReport> VerifyDataDirectory(const std::string& data_dir) {
   report.last_sequence = log->LastSequence();
 
   ASSIGN_OR_RETURN(storage::Database::FamilyDigest events,
-                   database->Digest(database->events()));
+                   database->Digest(storage::Family::kEvents));
   report.events = events.keys;
   if (events.keys != report.last_sequence) {
     return LocalizedError(
@@ -241,7 +241,7 @@ absl::StatusOr<RestoreReport> VerifyDataDirectory(const std::string& data_dir) {
                      " events"));
   }
   ASSIGN_OR_RETURN(storage::Database::FamilyDigest model,
-                   database->Digest(database->model()));
+                   database->Digest(storage::Family::kModel));
   report.model_keys = model.keys;
 
   // The backup may have been taken while the worker lagged: let it apply
@@ -260,11 +260,11 @@ absl::StatusOr<RestoreReport> VerifyDataDirectory(const std::string& data_dir) {
   report.events_caught_up = report.last_sequence - offset;
   RETURN_IF_ERROR(worker.CatchUp());
   ASSIGN_OR_RETURN(storage::Database::FamilyDigest restored,
-                   database->Digest(database->projection()));
+                   database->Digest(storage::Family::kProjection));
 
   RETURN_IF_ERROR(worker.Rebuild());
   ASSIGN_OR_RETURN(storage::Database::FamilyDigest rebuilt,
-                   database->Digest(database->projection()));
+                   database->Digest(storage::Family::kProjection));
   if (restored.sha256_hex != rebuilt.sha256_hex) {
     return LocalizedError(
         absl::StatusCode::kDataLoss,

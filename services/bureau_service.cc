@@ -54,7 +54,7 @@ grpc::ServerUnaryReactor* BureauServiceImpl::ListAccounts(
         ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
         ASSIGN_OR_RETURN(std::string after,
                          DecodePageToken(request->page_token()));
-        storage::ModelTxn mirror(database_, database_->projection(),
+        storage::ModelTxn mirror(database_, storage::Family::kProjection,
                                  MirrorPrefix());
         if (!after.empty() && after.rfind(AccountKeyPrefix(), 0) != 0) {
           return FieldError({"page_token", "翻页标记"},
@@ -436,6 +436,42 @@ grpc::ServerUnaryReactor* BureauServiceImpl::RebuildProjections(
                     });
 }
 
+// Simulated time: a read-shaped RPC (it appends no event of its own, only
+// the ticker's ticks, each attributed to the system as on the wall clock),
+// restricted to BUREAU accounts. It runs on the query pool because it waits
+// for every tick to be durable.
+grpc::ServerUnaryReactor* BureauServiceImpl::AdvanceClock(
+    grpc::CallbackServerContext* context, const v1::AdvanceClockRequest* request,
+    v1::AdvanceClockResponse* response) {
+  return rpc_->Read(
+      context, Access::kBureauWrite, 0,
+      [this, request, response](const Caller&) -> absl::Status {
+        if (simulated_clock_ == nullptr) {
+          return FailedPreconditionError(
+              "服务器使用真实时钟：只有以 --simulated_time=YYYY-MM-DD "
+              "启动的服务器才能推进时钟",
+              "the server runs on the wall clock: only a server started with "
+              "--simulated_time=YYYY-MM-DD can advance its clock");
+        }
+        ASSIGN_OR_RETURN(absl::CivilDay day,
+                         CheckDate({"date", "日期"}, request->date()));
+        if (request->minute_of_day() < 0 || request->minute_of_day() > 1439) {
+          return FieldError({"minute_of_day", "当日分钟数"},
+                            "应在 0 到 1439 之间", "must be 0 to 1439");
+        }
+        absl::Time target =
+            CountyMidnight(day) + absl::Minutes(request->minute_of_day());
+        ASSIGN_OR_RETURN(Ticker::Advance advance,
+                         ticker_->AdvanceTo(simulated_clock_, target));
+        *response->mutable_now() =
+            google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+                absl::ToUnixNanos(advance.now));
+        response->set_last_sequence(advance.last_sequence);
+        response->set_ticks(advance.ticks);
+        return absl::OkStatus();
+      });
+}
+
 // ---- Backups (issue 7).
 
 grpc::ServerUnaryReactor* BureauServiceImpl::CreateBackup(
@@ -473,42 +509,6 @@ grpc::ServerUnaryReactor* BureauServiceImpl::ListBackups(
                       }
                       return absl::OkStatus();
                     });
-}
-
-// Simulated time: a read-shaped RPC (it appends no event of its own, only
-// the ticker's ticks, each attributed to the system as on the wall clock),
-// restricted to BUREAU accounts. It runs on the query pool because it waits
-// for every tick to be durable.
-grpc::ServerUnaryReactor* BureauServiceImpl::AdvanceClock(
-    grpc::CallbackServerContext* context, const v1::AdvanceClockRequest* request,
-    v1::AdvanceClockResponse* response) {
-  return rpc_->Read(
-      context, Access::kBureauWrite, 0,
-      [this, request, response](const Caller&) -> absl::Status {
-        if (simulated_clock_ == nullptr) {
-          return FailedPreconditionError(
-              "服务器使用真实时钟：只有以 --simulated_time=YYYY-MM-DD "
-              "启动的服务器才能推进时钟",
-              "the server runs on the wall clock: only a server started with "
-              "--simulated_time=YYYY-MM-DD can advance its clock");
-        }
-        ASSIGN_OR_RETURN(absl::CivilDay day,
-                         CheckDate({"date", "日期"}, request->date()));
-        if (request->minute_of_day() < 0 || request->minute_of_day() > 1439) {
-          return FieldError({"minute_of_day", "当日分钟数"},
-                            "应在 0 到 1439 之间", "must be 0 to 1439");
-        }
-        absl::Time target =
-            CountyMidnight(day) + absl::Minutes(request->minute_of_day());
-        ASSIGN_OR_RETURN(Ticker::Advance advance,
-                         ticker_->AdvanceTo(simulated_clock_, target));
-        *response->mutable_now() =
-            google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-                absl::ToUnixNanos(advance.now));
-        response->set_last_sequence(advance.last_sequence);
-        response->set_ticks(advance.ticks);
-        return absl::OkStatus();
-      });
 }
 
 // ---- The county's ledgers and closures (issue 5).
@@ -754,7 +754,8 @@ grpc::ServerUnaryReactor* BureauServiceImpl::GetMonthlyReport(
         }
         response->set_month_complete(asked < current);
         auto mirror = OpenMirror(database_);
-        storage::ModelTxn projection(database_, database_->projection());
+        storage::ModelTxn projection(database_,
+                                     storage::Family::kProjection);
         std::vector<std::pair<std::string, std::string>> scopes;  // code, name
         RETURN_IF_ERROR(ForEachRecord<v1::Township>(
             *mirror, TownshipKeyPrefix(), [&](v1::Township&& t) {
@@ -863,7 +864,8 @@ grpc::ServerUnaryReactor* BureauServiceImpl::ListAuditTrail(
               },
               start);
         };
-        storage::ModelTxn projection(database_, database_->projection());
+        storage::ModelTxn projection(database_,
+                                     storage::Family::kProjection);
         if (!request->case_id().empty()) {
           auto mirror = OpenMirror(database_);
           RETURN_IF_ERROR(collect(
@@ -1012,7 +1014,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchCasesResponse> {
       absl::MutexLock lock(&mu_);
       after = cursor_;
     }
-    storage::ModelTxn projection(database_, database_->projection());
+    storage::ModelTxn projection(database_, storage::Family::kProjection);
     auto mirror = OpenMirror(database_);
     absl::Status status;
     RETURN_IF_ERROR(projection.Scan(

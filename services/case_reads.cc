@@ -114,7 +114,7 @@ absl::Status ListCasePage(const storage::Database* database,
     return FieldError({"page_token", "翻页标记"}, "与本次筛选条件不符",
                       "does not belong to this listing");
   }
-  storage::ModelTxn projection(database, database->projection());
+  storage::ModelTxn projection(database, storage::Family::kProjection);
   auto mirror = OpenMirror(database);
   bool full_ids = SeesFullIdNumbers(caller);
   NameCache names(*mirror);
@@ -212,7 +212,7 @@ absl::StatusOr<CaseDetail> ReadCaseDetail(
 absl::StatusOr<v1::CaseSummary> ReadSummary(const storage::Database* database,
                                             LedgerScope scope,
                                             const std::string& scope_id) {
-  storage::ModelTxn projection(database, database->projection());
+  storage::ModelTxn projection(database, storage::Family::kProjection);
   v1::CaseSummary summary;
   summary.add_by_state(0);
   for (int s = v1::CASE_STATE_SUSPECTED; s <= v1::CASE_STATE_CLOSED; ++s) {

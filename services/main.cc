@@ -9,10 +9,10 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
-#include "services/backup.h"
 #include "absl/time/civil_time.h"
 #include "services/county_time.h"
+#include "absl/synchronization/mutex.h"
+#include "services/backup.h"
 #include "services/server.h"
 #include "storage/localized_status.h"
 

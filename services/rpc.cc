@@ -1,6 +1,7 @@
 #include "services/rpc.h"
 
 #include <chrono>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -276,7 +277,13 @@ grpc::ServerUnaryReactor* RpcRunner::Read(grpc::CallbackServerContext* context,
           caller.lang));
       return;
     }
-    reactor->Finish(ToGrpcStatus(query(caller), caller.lang));
+    absl::Status status;
+    {
+      std::optional<storage::Database::Access> access;
+      if (database_ != nullptr) access.emplace(database_);
+      status = query(caller);
+    }
+    reactor->Finish(ToGrpcStatus(status, caller.lang));
   });
   return reactor;
 }

@@ -70,10 +70,17 @@ class RpcRunner {
 
   // All pointers must outlive the runner. `gate` may be null (no limits);
   // with a gate, the server must install RpcInterceptorFactory with it.
+  // With `database`, every query runs inside a storage::Database::Access,
+  // so that a reopen of the data directory never happens under it.
   RpcRunner(Authenticator* auth, storage::Sequencer* sequencer,
-            AppliedWaiter* applied, QueryPool* pool, CallGate* gate = nullptr)
-      : auth_(auth), sequencer_(sequencer), applied_(applied), pool_(pool),
-        gate_(gate) {}
+            AppliedWaiter* applied, QueryPool* pool, CallGate* gate = nullptr,
+            storage::Database* database = nullptr)
+      : auth_(auth),
+        sequencer_(sequencer),
+        applied_(applied),
+        pool_(pool),
+        gate_(gate),
+        database_(database) {}
 
   // A mutating RPC. `request` is fingerprinted for idempotency.
   grpc::ServerUnaryReactor* Write(grpc::CallbackServerContext* context,
@@ -108,6 +115,7 @@ class RpcRunner {
   AppliedWaiter* const applied_;
   QueryPool* const pool_;
   CallGate* const gate_;
+  storage::Database* const database_;
 };
 
 // `text` made safe for a log line: any run of 15 or more digits (with a

@@ -221,7 +221,7 @@ grpc::ServerUnaryReactor* SchoolServiceImpl::SubmitAttendanceReport(
         }
         // An identical resubmission: answer with the report on record. The
         // sequencer thread may read the model it writes.
-        storage::ModelTxn model(database_, database_->model());
+        storage::ModelTxn model(database_, storage::Family::kModel);
         auto report = FindAttendanceReport(model, SchoolOf(caller),
                                            ToCivilDay(request->date()));
         if (report.ok() && report->has_value()) {

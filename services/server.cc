@@ -177,7 +177,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   s.gate_ = std::make_unique<CallGate>(options.limits);
   s.rpc_ = std::make_unique<RpcRunner>(&s.auth_, s.sequencer_.get(),
                                        s.worker_.get(), s.pool_.get(),
-                                       s.gate_.get());
+                                       s.gate_.get(), s.database_.get());
   s.backups_ =
       std::make_unique<BackupManager>(s.database_.get(), options.backup_dir);
   s.bureau_ = std::make_unique<BureauServiceImpl>(

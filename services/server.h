@@ -96,9 +96,9 @@ class Server {
   storage::Sequencer* sequencer() { return sequencer_.get(); }
   Worker* worker() { return worker_.get(); }
   Ticker* ticker() { return ticker_.get(); }
-  CallGate* gate() { return gate_.get(); }
   // The simulated clock, or null on the wall clock (or a test's clock).
   ManualClock* simulated_clock() { return simulated_clock_; }
+  CallGate* gate() { return gate_.get(); }
 
  private:
   Server() = default;

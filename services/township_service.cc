@@ -204,7 +204,7 @@ grpc::ServerUnaryReactor* TownshipServiceImpl::ReportChildOutOfSchool(
         response->set_student_id(child.student_id());
         // The sequencer's model already holds the case this event opened
         // or extended; the sequencer thread may read it.
-        storage::ModelTxn model(database_, database_->model());
+        storage::ModelTxn model(database_, storage::Family::kModel);
         auto open = FindOpenCaseOf(model, child.student_id());
         if (open.ok() && open->has_value()) {
           response->set_case_id((*open)->case_id());

@@ -189,8 +189,12 @@ absl::Status Worker::CatchUp() {
 }
 
 absl::Status Worker::Rebuild() {
-  RETURN_IF_ERROR(database_->ClearFamily(database_->projection()));
+  // The projections and the offset are reset in one batch: were they two
+  // writes, a crash between them would leave an empty projection with the
+  // old offset, and the worker would resume as if nothing were lost.
+  storage::Database::Access access(database_);
   rocksdb::WriteBatch batch;
+  storage::Database::AddClearFamily(&batch, database_->projection());
   storage::Database::PutConsumerOffset(&batch, database_->meta(), kConsumerName,
                                        0);
   RETURN_IF_ERROR(database_->Write(&batch, /*sync=*/true));
@@ -213,20 +217,25 @@ absl::Status Worker::RebuildOnline() {
 
 absl::StatusOr<uint64_t> Worker::EventsApplied() const {
   ASSIGN_OR_RETURN(auto stored,
-                   database_->Get(database_->projection(), EventsAppliedKey()));
+                   database_->Get(storage::Family::kProjection,
+                                  EventsAppliedKey()));
   uint64_t count = 0;
   if (stored.has_value()) storage::DecodeFixed64(*stored, &count);
   return count;
 }
 
 absl::StatusOr<size_t> Worker::ApplyBatch() {
+  // The batch uses family handles from start to end; the sequencer does not
+  // reopen the database under it.
+  storage::Database::Access access(database_);
   uint64_t from = applied_sequence() + 1;
   std::vector<v1::Event> events;
   RETURN_IF_ERROR(log_->Read(from, options_.batch_size, &events));
   if (events.empty()) return size_t{0};
 
-  storage::ModelTxn projection(database_, database_->projection());
-  storage::ModelTxn mirror(database_, database_->projection(), MirrorPrefix());
+  storage::ModelTxn projection(database_, storage::Family::kProjection);
+  storage::ModelTxn mirror(database_, storage::Family::kProjection,
+                           MirrorPrefix());
   ASSIGN_OR_RETURN(auto counted, projection.Get(EventsAppliedKey()));
   uint64_t count = 0;
   if (counted.has_value()) storage::DecodeFixed64(*counted, &count);

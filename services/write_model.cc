@@ -17,7 +17,7 @@ using storage::ModelTxn;
 std::string MirrorPrefix() { return Key(KeySpace::kMirror).data(); }
 
 std::unique_ptr<ModelTxn> OpenMirror(const storage::Database* database) {
-  return std::make_unique<ModelTxn>(database, database->projection(),
+  return std::make_unique<ModelTxn>(database, storage::Family::kProjection,
                                     MirrorPrefix());
 }
 

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "openssl/evp.h"
 #include "rocksdb/cache.h"
@@ -21,9 +23,35 @@ namespace baoxue::storage {
 namespace {
 
 // Order matters: Database's accessors index handles_ by position.
-const char* const kFamilies[] = {"default",
+const char* const kFamilyNames[] = {"default",
                                  "events", "idempotency", "model",
                                  "projection", "meta"};
+
+// A directory that holds database files but no CURRENT has lost the
+// pointer to its MANIFEST. RocksDB, told to create a missing database,
+// would start an empty one beside the old files: every event would be
+// silently gone. Refused instead.
+absl::Status CheckCurrentFilePresent(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec)) {
+    return absl::OkStatus();
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+    std::string name = entry.path().filename().string();
+    if (absl::StartsWith(name, "MANIFEST-") || absl::EndsWith(name, ".sst") ||
+        absl::EndsWith(name, ".log") || name == "IDENTITY") {
+      return LocalizedError(
+          absl::StatusCode::kDataLoss,
+          absl::StrCat("存储数据损坏：数据目录 ", path, " 中有数据库文件（", name,
+                       "），但缺少 CURRENT 文件。请从备份恢复，不要强行修复。"),
+          absl::StrCat("storage is corrupt: the data directory ", path,
+                       " holds database files (", name,
+                       ") but no CURRENT file. Restore from a backup; do not "
+                       "force a repair."));
+    }
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -50,52 +78,164 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
                    ". Nothing was accepted; retry later."));
 }
 
+namespace {
+
+// The Databases whose Access the current thread holds, so that nested
+// Accesses neither count twice nor wait for a swap they are part of.
+thread_local std::vector<const Database*> accesses_on_this_thread;
+
+bool HeldOnThisThread(const Database* database) {
+  for (const Database* d : accesses_on_this_thread) {
+    if (d == database) return true;
+  }
+  return false;
+}
+
+void ForgetOnThisThread(const Database* database) {
+  auto& held = accesses_on_this_thread;
+  for (auto it = held.rbegin(); it != held.rend(); ++it) {
+    if (*it == database) {
+      held.erase(std::next(it).base());
+      return;
+    }
+  }
+}
+
+absl::Status ClosedError() {
+  return UnavailableError(
+      "存储暂不可用：数据目录正在重新打开。本次请求未被接受，请稍后重试。",
+      "storage is unavailable: the data directory is being reopened. Nothing "
+      "was accepted; retry later.");
+}
+
+}  // namespace
+
+Database::Access::Access(const Database* database) : database_(database) {
+  if (HeldOnThisThread(database)) return;
+  outer_ = true;
+  {
+    absl::MutexLock lock(&database->gate_mu_);
+    auto open = [database]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(database->gate_mu_) {
+      return !database->swapping_;
+    };
+    database->gate_mu_.Await(absl::Condition(&open));
+    ++database->open_accesses_;
+  }
+  accesses_on_this_thread.push_back(database);
+}
+
+Database::Access::~Access() {
+  if (!outer_) return;
+  ForgetOnThisThread(database_);
+  absl::MutexLock lock(&database_->gate_mu_);
+  --database_->open_accesses_;
+}
+
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     const Options& options) {
+  RETURN_IF_ERROR(CheckCurrentFilePresent(options.path));
+  auto database = std::unique_ptr<Database>(new Database());
+  database->options_ = options;
+  database->path_ = options.path;
+  RETURN_IF_ERROR(database->OpenInstance());
+  RETURN_IF_ERROR(database->CheckSchemaVersion());
+  return database;
+}
+
+absl::Status Database::OpenInstance() {
   rocksdb::Options db_options;
-  db_options.create_if_missing = !options.read_only;
-  db_options.create_missing_column_families = !options.read_only;
+  db_options.create_if_missing = !options_.read_only;
+  db_options.create_missing_column_families = !options_.read_only;
   db_options.paranoid_checks = true;
   // Recovery stops at the first inconsistency instead of silently dropping
   // data: a damaged log is a refusal to start, not a quiet repair.
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  if (options.env != nullptr) db_options.env = options.env;
+  if (options_.env != nullptr) db_options.env = options_.env;
   db_options.IncreaseParallelism(2);
 
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.block_cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
   table.cache_index_and_filter_blocks = true;
   rocksdb::ColumnFamilyOptions family_options;
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kFamilies) {
+  for (const char* name : kFamilyNames) {
     descriptors.emplace_back(name, family_options);
   }
-  auto database = std::unique_ptr<Database>(new Database());
-  database->path_ = options.path;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
-      options.read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors,
-                                         &database->handles_, &raw)
-          : rocksdb::DB::Open(db_options, options.path, descriptors,
-                              &database->handles_, &raw);
-  database->read_only_ = options.read_only;
-  RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", options.path)));
-  database->db_.reset(raw);
-  RETURN_IF_ERROR(database->CheckSchemaVersion());
-  return database;
+      options_.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, options_.path, descriptors,
+                                         &handles, &raw)
+          : rocksdb::DB::Open(db_options, options_.path, descriptors, &handles,
+                              &raw);
+  read_only_ = options_.read_only;
+  RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", options_.path)));
+  for (int i = 0; i < kFamilies; ++i) handles_[i].store(handles[i]);
+  db_.store(raw);
+  return absl::OkStatus();
 }
 
-Database::~Database() {
-  if (db_ == nullptr) return;
-  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
-  db_->Close();
+void Database::CloseInstance() {
+  rocksdb::DB* db = db_.exchange(nullptr);
+  if (db == nullptr) return;
+  for (auto& handle : handles_) {
+    rocksdb::ColumnFamilyHandle* h = handle.exchange(nullptr);
+    if (h != nullptr) db->DestroyColumnFamilyHandle(h);
+  }
+  // After a failed write Close() reports that error again; there is
+  // nothing more to do about it here.
+  db->Close().PermitUncheckedError();
+  delete db;
+}
+
+Database::~Database() { CloseInstance(); }
+
+absl::Status Database::Reopen() {
+  {
+    absl::MutexLock lock(&gate_mu_);
+    swapping_ = true;
+    auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(gate_mu_) {
+      return open_accesses_ == 0;
+    };
+    // Bounded, so that an Access waiting on something the caller would do
+    // next (a long rebuild, say) cannot deadlock it: the caller retries.
+    if (!gate_mu_.AwaitWithTimeout(absl::Condition(&idle), absl::Seconds(2))) {
+      swapping_ = false;
+      return UnavailableError(
+          "存储暂不可用：数据目录仍在使用中，稍后再重新打开。",
+          "storage is unavailable: the data directory is still in use; it "
+          "will be reopened later.");
+    }
+  }
+  // This thread's own calls (the schema check) pass the gate it holds.
+  accesses_on_this_thread.push_back(this);
+  CloseInstance();
+  absl::Status status = OpenInstance();
+  if (status.ok()) status = CheckSchemaVersion();
+  ForgetOnThisThread(this);
+  if (status.ok()) needs_reopen_ = false;
+  absl::MutexLock lock(&gate_mu_);
+  swapping_ = false;
+  return status;
+}
+
+std::unique_ptr<rocksdb::Iterator> Database::NewIterator(
+    const rocksdb::ReadOptions& options, Family family) const {
+  Access access(this);
+  rocksdb::DB* db = db_.load();
+  if (db == nullptr) {
+    return std::unique_ptr<rocksdb::Iterator>(rocksdb::NewErrorIterator(
+        rocksdb::Status::IOError("the data directory is closed")));
+  }
+  return std::unique_ptr<rocksdb::Iterator>(
+      db->NewIterator(options, handle(family)));
 }
 
 absl::Status Database::CheckSchemaVersion() {
-  ASSIGN_OR_RETURN(auto stored, Get(meta(), SchemaVersionKey()));
+  ASSIGN_OR_RETURN(auto stored, Get(Family::kMeta, SchemaVersionKey()));
   if (!stored.has_value() && read_only_) {
     return FailedPreconditionError(
         absl::StrCat(path_, " 不是 baoxue 的数据目录（没有数据格式版本）"),
@@ -129,23 +269,31 @@ absl::Status Database::CheckSchemaVersion() {
 
 absl::Status Database::Write(rocksdb::WriteBatch* batch, bool sync) {
   if (write_fault_) RETURN_IF_ERROR(write_fault_());
+  Access access(this);
+  rocksdb::DB* db = db_.load();
+  if (db == nullptr) return ClosedError();
   rocksdb::WriteOptions write_options;
   write_options.sync = sync;
-  return FromRocks(db_->Write(write_options, batch), "write");
+  absl::Status status = FromRocks(db->Write(write_options, batch), "write");
+  if (!status.ok()) needs_reopen_ = true;
+  return status;
 }
 
 absl::StatusOr<std::optional<std::string>> Database::Get(
-    rocksdb::ColumnFamilyHandle* family, absl::string_view key) const {
+    Family family, absl::string_view key) const {
+  Access access(this);
+  rocksdb::DB* db = db_.load();
+  if (db == nullptr) return ClosedError();
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family,
-                               rocksdb::Slice(key.data(), key.size()), &value);
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), handle(family),
+                              rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   RETURN_IF_ERROR(FromRocks(s, "read"));
   return std::optional<std::string>(std::move(value));
 }
 
 absl::StatusOr<uint64_t> Database::ConsumerOffset(absl::string_view name) const {
-  ASSIGN_OR_RETURN(auto stored, Get(meta(), ConsumerOffsetKey(name)));
+  ASSIGN_OR_RETURN(auto stored, Get(Family::kMeta, ConsumerOffsetKey(name)));
   if (!stored.has_value()) return uint64_t{0};
   uint64_t offset = 0;
   if (!DecodeFixed64(*stored, &offset)) {
@@ -163,18 +311,23 @@ void Database::PutConsumerOffset(rocksdb::WriteBatch* batch,
   batch->Put(meta, ConsumerOffsetKey(name), EncodeFixed64(sequence));
 }
 
-absl::Status Database::ClearFamily(rocksdb::ColumnFamilyHandle* family) {
+void Database::AddClearFamily(rocksdb::WriteBatch* batch,
+                              rocksdb::ColumnFamilyHandle* family) {
   // DeleteRange over the whole key space: one tombstone instead of one
   // delete per key. Every key we write starts with a byte below 0xff or is
   // an 8-byte event key, so [ "", "\xff\xff..." ) covers them all.
+  batch->DeleteRange(family, rocksdb::Slice(""),
+                     rocksdb::Slice(std::string(9, '\xff')));
+}
+
+absl::Status Database::ClearFamily(rocksdb::ColumnFamilyHandle* family) {
   rocksdb::WriteBatch batch;
-  batch.DeleteRange(family, rocksdb::Slice(""),
-                    rocksdb::Slice(std::string(9, '\xff')));
+  AddClearFamily(&batch, family);
   return Write(&batch, /*sync=*/true);
 }
 
 absl::StatusOr<uint64_t> Database::SchemaVersion() const {
-  ASSIGN_OR_RETURN(auto stored, Get(meta(), SchemaVersionKey()));
+  ASSIGN_OR_RETURN(auto stored, Get(Family::kMeta, SchemaVersionKey()));
   uint64_t version = 0;
   if (!stored.has_value() || !DecodeFixed64(*stored, &version)) {
     return LocalizedError(absl::StatusCode::kDataLoss,
@@ -186,9 +339,12 @@ absl::StatusOr<uint64_t> Database::SchemaVersion() const {
 }
 
 absl::Status Database::CreateCheckpoint(const std::string& dir) const {
+  Access access(this);
+  rocksdb::DB* db = db_.load();
+  if (db == nullptr) return ClosedError();
   rocksdb::Checkpoint* raw = nullptr;
   RETURN_IF_ERROR(
-      FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+      FromRocks(rocksdb::Checkpoint::Create(db, &raw), "checkpoint"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   // log_size_for_flush = 0: memtables are flushed first, so the checkpoint
   // is self-contained SST files plus whatever WAL the flush left live; the
@@ -198,15 +354,15 @@ absl::Status Database::CreateCheckpoint(const std::string& dir) const {
                    absl::StrCat("checkpoint into ", dir));
 }
 
-absl::StatusOr<Database::FamilyDigest> Database::Digest(
-    rocksdb::ColumnFamilyHandle* family) const {
+absl::StatusOr<Database::FamilyDigest> Database::Digest(Family family) const {
+  Access access(this);
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha(EVP_MD_CTX_new(),
                                                               &EVP_MD_CTX_free);
   EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr);
   FamilyDigest digest;
   rocksdb::ReadOptions read_options;
   read_options.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, family));
+  std::unique_ptr<rocksdb::Iterator> it = NewIterator(read_options, family);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     // Length-prefixed, so that ("ab","c") and ("a","bc") differ.
     for (rocksdb::Slice part : {it->key(), it->value()}) {

@@ -4,9 +4,18 @@
 // One process owns a data directory; RocksDB's LOCK file enforces it.
 // Thread-safe: RocksDB handles concurrent readers and writers; the fault
 // hook is for tests and must be set before concurrent use.
+//
+// After a failed write RocksDB refuses every later write, and Resume()
+// cannot clear a failed log write. Reopen() closes and reopens the
+// instance instead; the one writer (the sequencer) calls it. Code that uses
+// the instance or its family handles does so inside an Access, which
+// Reopen() waits for; whatever must live longer (ModelTxn) keeps a Family,
+// not a handle.
 #ifndef BAOXUE_STORAGE_DATABASE_H_
 #define BAOXUE_STORAGE_DATABASE_H_
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,9 +23,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -30,8 +41,27 @@ inline constexpr uint64_t kSchemaVersion = 1;
 // corruption is DATA_LOSS, I/O trouble is UNAVAILABLE.
 absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what);
 
+// The column families, by position.
+enum class Family { kDefault, kEvents, kIdempotency, kModel, kProjection, kMeta };
+
 class Database {
  public:
+  // Marks a stretch of code that uses the RocksDB instance or its family
+  // handles: Reopen() waits until none is open and holds new ones back
+  // while it swaps the instance. Re-entrant on one thread; cheap when
+  // nested. Database's own methods open one themselves.
+  class Access {
+   public:
+    explicit Access(const Database* database);
+    ~Access();
+    Access(const Access&) = delete;
+    Access& operator=(const Access&) = delete;
+
+   private:
+    const Database* const database_;
+    bool outer_ = false;
+  };
+
   struct Options {
     std::string path;
     // Tests substitute an Env that injects faults.
@@ -60,21 +90,48 @@ class Database {
   Database& operator=(const Database&) = delete;
   ~Database();
 
-  rocksdb::DB* db() const { return db_.get(); }
-  rocksdb::ColumnFamilyHandle* events() const { return handles_[1]; }
-  rocksdb::ColumnFamilyHandle* idempotency() const { return handles_[2]; }
-  rocksdb::ColumnFamilyHandle* model() const { return handles_[3]; }
-  rocksdb::ColumnFamilyHandle* projection() const { return handles_[4]; }
-  rocksdb::ColumnFamilyHandle* meta() const { return handles_[5]; }
+  // The instance and its handles: valid only inside an Access (or on the
+  // thread that calls Reopen()). db() is null while a failed Reopen()
+  // leaves the directory closed.
+  rocksdb::DB* db() const { return db_.load(); }
+  rocksdb::ColumnFamilyHandle* handle(Family family) const {
+    return handles_[static_cast<int>(family)].load();
+  }
+  rocksdb::ColumnFamilyHandle* events() const { return handle(Family::kEvents); }
+  rocksdb::ColumnFamilyHandle* idempotency() const {
+    return handle(Family::kIdempotency);
+  }
+  rocksdb::ColumnFamilyHandle* model() const { return handle(Family::kModel); }
+  rocksdb::ColumnFamilyHandle* projection() const {
+    return handle(Family::kProjection);
+  }
+  rocksdb::ColumnFamilyHandle* meta() const { return handle(Family::kMeta); }
   const std::string& path() const { return path_; }
+
+  // An iterator over `family`; an iterator holding UNAVAILABLE while the
+  // directory is closed. Use it inside an Access.
+  std::unique_ptr<rocksdb::Iterator> NewIterator(
+      const rocksdb::ReadOptions& options, Family family) const;
+
+  // True once a write has failed and until Reopen() succeeds.
+  bool needs_reopen() const { return needs_reopen_.load(); }
+  // Closes the instance and opens the directory again, which RocksDB
+  // recovers from its log: every write that returned OK is there, and a
+  // write whose sync failed may be there too. Waits (bounded) for open
+  // Accesses to end; UNAVAILABLE if they do not, or if the directory cannot
+  // be opened (then every call fails with UNAVAILABLE until a later
+  // Reopen() succeeds). Called by the one writer only.
+  absl::Status Reopen();
 
   // Writes `batch` atomically. With `sync`, returns only once the batch is
   // on stable storage.
   absl::Status Write(rocksdb::WriteBatch* batch, bool sync);
 
-  // Point read. Returns nullopt when the key is absent.
-  absl::StatusOr<std::optional<std::string>> Get(
-      rocksdb::ColumnFamilyHandle* family, absl::string_view key) const;
+  // Point read. Returns nullopt when the key is absent. It takes a Family,
+  // not a handle, so that a handle fetched before a Reopen() cannot reach
+  // the reopened instance.
+  absl::StatusOr<std::optional<std::string>> Get(Family family,
+                                                 absl::string_view key) const;
 
   // The sequence consumer `name` has committed (0 if it never has).
   absl::StatusOr<uint64_t> ConsumerOffset(absl::string_view name) const;
@@ -86,6 +143,10 @@ class Database {
 
   // Deletes every key of `family` (used by rebuild).
   absl::Status ClearFamily(rocksdb::ColumnFamilyHandle* family);
+  // Adds "delete every key of `family`" to `batch`, so a clear can commit
+  // atomically with other writes.
+  static void AddClearFamily(rocksdb::WriteBatch* batch,
+                             rocksdb::ColumnFamilyHandle* family);
 
   // Writes a consistent copy of the whole database — every column family as
   // of one moment — into `dir`, which must not exist yet. Writes may go on
@@ -94,7 +155,7 @@ class Database {
   absl::Status CreateCheckpoint(const std::string& dir) const;
 
   // Reads all of `family` (see FamilyDigest).
-  absl::StatusOr<FamilyDigest> Digest(rocksdb::ColumnFamilyHandle* family) const;
+  absl::StatusOr<FamilyDigest> Digest(Family family) const;
 
   // The schema version stored in the directory.
   absl::StatusOr<uint64_t> SchemaVersion() const;
@@ -106,14 +167,27 @@ class Database {
   }
 
  private:
+  static constexpr int kFamilies = 6;
+
   Database() = default;
+  // Opens the RocksDB instance of options_ into db_ and handles_.
+  absl::Status OpenInstance();
+  // Destroys the handles and closes the instance, if open.
+  void CloseInstance();
   absl::Status CheckSchemaVersion();
 
+  Options options_;
   std::string path_;
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::atomic<rocksdb::DB*> db_{nullptr};
+  std::array<std::atomic<rocksdb::ColumnFamilyHandle*>, kFamilies> handles_{};
   std::function<absl::Status()> write_fault_;
   bool read_only_ = false;
+  std::atomic<bool> needs_reopen_{false};
+
+  // The gate between Accesses and Reopen().
+  mutable absl::Mutex gate_mu_;
+  mutable int open_accesses_ ABSL_GUARDED_BY(gate_mu_) = 0;
+  bool swapping_ ABSL_GUARDED_BY(gate_mu_) = false;
 };
 
 // The bytes and number of regular files under a directory.

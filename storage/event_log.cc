@@ -9,10 +9,10 @@
 
 namespace baoxue::storage {
 
-absl::StatusOr<std::unique_ptr<RocksEventLog>> RocksEventLog::Open(
-    Database* database) {
-  std::unique_ptr<rocksdb::Iterator> it(
-      database->db()->NewIterator(rocksdb::ReadOptions(), database->events()));
+absl::StatusOr<uint64_t> RocksEventLog::ReadLastSequence(Database* database) {
+  Database::Access access(database);
+  std::unique_ptr<rocksdb::Iterator> it =
+      database->NewIterator(rocksdb::ReadOptions(), Family::kEvents);
   it->SeekToLast();
   uint64_t last = 0;
   if (it->Valid()) {
@@ -24,7 +24,20 @@ absl::StatusOr<std::unique_ptr<RocksEventLog>> RocksEventLog::Open(
     }
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "event log"));
+  return last;
+}
+
+absl::StatusOr<std::unique_ptr<RocksEventLog>> RocksEventLog::Open(
+    Database* database) {
+  ASSIGN_OR_RETURN(uint64_t last, ReadLastSequence(database));
   return std::unique_ptr<RocksEventLog>(new RocksEventLog(database, last));
+}
+
+absl::Status RocksEventLog::Reload() {
+  ASSIGN_OR_RETURN(uint64_t last, ReadLastSequence(database_));
+  absl::MutexLock lock(&mu_);
+  last_ = last;
+  return absl::OkStatus();
 }
 
 uint64_t RocksEventLog::LastSequence() const {
@@ -59,8 +72,9 @@ absl::Status RocksEventLog::Append(const std::vector<const v1::Event*>& events,
 
 absl::Status RocksEventLog::Read(uint64_t from, size_t max_events,
                                  std::vector<v1::Event>* out) const {
-  std::unique_ptr<rocksdb::Iterator> it(database_->db()->NewIterator(
-      rocksdb::ReadOptions(), database_->events()));
+  Database::Access access(database_);
+  std::unique_ptr<rocksdb::Iterator> it =
+      database_->NewIterator(rocksdb::ReadOptions(), Family::kEvents);
   std::string start = EventKey(from);
   for (it->Seek(start); it->Valid() && max_events > 0; it->Next(), --max_events) {
     v1::Event event;

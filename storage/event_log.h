@@ -44,6 +44,11 @@ class EventLog {
 
   // Wakes every waiter; later waits return at once.
   virtual void Close() = 0;
+
+  // Reads the last sequence from storage again, after the database was
+  // reopened (which may recover events whose write had been reported as
+  // failed). Called by the one writer only.
+  virtual absl::Status Reload() = 0;
 };
 
 // The event log in the `events` column family of a Database. Thread-safe;
@@ -61,8 +66,11 @@ class RocksEventLog : public EventLog {
                     std::vector<v1::Event>* out) const override;
   bool WaitForEventsAfter(uint64_t after, absl::Time deadline) const override;
   void Close() override;
+  absl::Status Reload() override;
 
  private:
+  static absl::StatusOr<uint64_t> ReadLastSequence(Database* database);
+
   RocksEventLog(Database* database, uint64_t last)
       : database_(database), last_(last) {}
 

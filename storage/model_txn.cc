@@ -11,8 +11,7 @@
 
 namespace baoxue::storage {
 
-ModelTxn::ModelTxn(const Database* database,
-                   rocksdb::ColumnFamilyHandle* family, std::string prefix)
+ModelTxn::ModelTxn(const Database* database, Family family, std::string prefix)
     : database_(database), family_(family), prefix_(std::move(prefix)) {}
 
 ModelTxn::ModelTxn(ModelTxn* parent) : parent_(parent) {}
@@ -81,8 +80,11 @@ absl::Status ModelTxn::Scan(
   rocksdb::ReadOptions options;
   rocksdb::Slice upper(limit);
   if (!limit.empty()) options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(
-      root->database_->db()->NewIterator(options, root->family_));
+  // The iterator lives inside an Access, so a Reopen() cannot close the
+  // instance under it.
+  Database::Access access(root->database_);
+  std::unique_ptr<rocksdb::Iterator> it =
+      root->database_->NewIterator(options, root->family_);
   bool staged = false;
   for (const ModelTxn* layer : chain) staged = staged || !layer->staged_.empty();
   for (it->Seek(absl::StrCat(root->prefix_, first)); it->Valid(); it->Next()) {
@@ -120,12 +122,14 @@ void ModelTxn::CommitToParent() {
 
 void ModelTxn::WriteTo(rocksdb::WriteBatch* batch) const {
   assert(parent_ == nullptr);
+  Database::Access access(database_);
+  rocksdb::ColumnFamilyHandle* family = database_->handle(family_);
   for (const auto& [key, value] : staged_) {
     std::string full = absl::StrCat(prefix_, key);
     if (value.has_value()) {
-      batch->Put(family_, full, *value);
+      batch->Put(family, full, *value);
     } else {
-      batch->Delete(family_, full);
+      batch->Delete(family, full);
     }
   }
 }

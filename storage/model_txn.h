@@ -30,8 +30,7 @@ class ModelTxn {
  public:
   // A root transaction over `family`, with every key stored under `prefix`
   // (the worker keeps its copy of the model under KeySpace::kMirror).
-  ModelTxn(const Database* database, rocksdb::ColumnFamilyHandle* family,
-           std::string prefix = "");
+  ModelTxn(const Database* database, Family family, std::string prefix = "");
   // A child: its writes are visible to it and reach `parent` only on
   // CommitToParent().
   explicit ModelTxn(ModelTxn* parent);
@@ -72,7 +71,8 @@ class ModelTxn {
   using Staged = std::map<std::string, std::optional<std::string>, std::less<>>;
 
   const Database* database_ = nullptr;
-  rocksdb::ColumnFamilyHandle* family_ = nullptr;
+  // A Family, not a handle: a reopened database has new handles.
+  Family family_ = Family::kDefault;
   std::string prefix_;
   ModelTxn* parent_ = nullptr;
   Staged staged_;

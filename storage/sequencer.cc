@@ -107,7 +107,46 @@ void Sequencer::Run() {
   }
 }
 
+absl::Status Sequencer::Recover() {
+  uint64_t before = log_->LastSequence();
+  absl::Status reopened = database_->Reopen();
+  if (!reopened.ok()) return reopened;
+  absl::Status reloaded = log_->Reload();
+  if (!reloaded.ok()) return reloaded;
+  {
+    absl::MutexLock lock(&mu_);
+    ++stats_.reopens;
+  }
+  uint64_t after = log_->LastSequence();
+  if (after <= before) return absl::OkStatus();
+  std::vector<v1::Event> recovered;
+  absl::Status read = log_->Read(before + 1, after - before, &recovered);
+  if (!read.ok()) return read;
+  std::vector<const v1::Event*> pointers;
+  for (const auto& e : recovered) pointers.push_back(&e);
+  for (const auto& listener : listeners_) listener(pointers);
+  return absl::OkStatus();
+}
+
 void Sequencer::ProcessGroup(std::vector<Command>& group) {
+  if (database_->needs_reopen()) {
+    absl::Status recovered = Recover();
+    if (!recovered.ok()) {
+      // Storage is still failing: nothing can be written, nothing is
+      // acknowledged; the next group tries again.
+      {
+        absl::MutexLock lock(&mu_);
+        stats_.commands += group.size();
+        ++stats_.failed_groups;
+      }
+      for (Command& command : group) {
+        CommandResult result;
+        result.status = recovered;
+        command.done(result);
+      }
+      return;
+    }
+  }
   struct Outcome {
     absl::Status status;
     const v1::Event* event = nullptr;
@@ -124,7 +163,7 @@ void Sequencer::ProcessGroup(std::vector<Command>& group) {
   // fingerprint). A retry can race its original into the same group.
   std::map<std::string, std::pair<size_t, std::string>> claimed;
 
-  ModelTxn model(database_, database_->model());
+  ModelTxn model(database_, Family::kModel);
   rocksdb::WriteBatch batch;
   uint64_t next = log_->LastSequence() + 1;
   absl::Time now = clock_->Now();
@@ -158,7 +197,7 @@ void Sequencer::ProcessGroup(std::vector<Command>& group) {
         }
         continue;
       }
-      auto stored = database_->Get(database_->idempotency(), idempotency_key);
+      auto stored = database_->Get(Family::kIdempotency, idempotency_key);
       if (!stored.ok()) {
         outcome.status = stored.status();
         continue;
@@ -258,6 +297,9 @@ void Sequencer::ProcessGroup(std::vector<Command>& group) {
     }
     group[i].done(result);
   }
+  // Reopen at once rather than with the next group, so that the worker
+  // (which writes too) is not left facing a database that refuses writes.
+  if (!write_status.ok() && database_->needs_reopen()) Recover().IgnoreError();
 }
 
 }  // namespace baoxue::storage

@@ -8,7 +8,9 @@
 //
 // A rejected command writes nothing and does not disturb its group. A
 // storage error fails the whole group with UNAVAILABLE and acknowledges
-// nothing. Thread-safe: Submit may be called from any thread.
+// nothing; the sequencer then reopens the database, on its own thread, so
+// the next group can be written once storage works again. Thread-safe:
+// Submit may be called from any thread.
 #ifndef BAOXUE_STORAGE_SEQUENCER_H_
 #define BAOXUE_STORAGE_SEQUENCER_H_
 
@@ -90,6 +92,8 @@ class Sequencer {
     uint64_t groups = 0;  // synced writes
     uint64_t rejected = 0;
     uint64_t failed_groups = 0;
+    // Times the data directory was reopened after a failed write.
+    uint64_t reopens = 0;
   };
 
   // Called after each durable group, on the sequencer thread, before the
@@ -120,6 +124,12 @@ class Sequencer {
  private:
   void Run();
   void ProcessGroup(std::vector<Command>& group);
+  // After a failed write: reopens the database (RocksDB refuses writes
+  // until then), rereads the log's end, and tells the commit listeners of
+  // any events the reopen recovered (a group whose sync failed may have
+  // reached the log file after all; its commands were answered UNAVAILABLE
+  // and their retries are answered from it).
+  absl::Status Recover();
 
   Database* const database_;
   EventLog* const log_;

@@ -253,7 +253,7 @@ RunResult BackgroundProgram::Stop(int signal) {
   return result;
 }
 
-std::unique_ptr<ServerProcess> ServerProcess::Start(
+std::unique_ptr<ServerProcess> ServerProcess::Launch(
     const std::string& data_dir, const std::string& log_dir,
     std::string* error, const std::vector<std::string>& extra_args,
     const std::map<std::string, std::string>& extra_env) {
@@ -268,6 +268,15 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(
   server->pid_ = Spawn(BAOXUE_SERVER_BIN, args, env,
                        name + ".out", server->log_path_, error);
   if (server->pid_ < 0) return nullptr;
+  return server;
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::Start(
+    const std::string& data_dir, const std::string& log_dir,
+    std::string* error, const std::vector<std::string>& extra_args) {
+  std::unique_ptr<ServerProcess> server =
+      Launch(data_dir, log_dir, error, extra_args);
+  if (server == nullptr) return nullptr;
 
   // Wait for the start-up line, which the server prints once it listens.
   Clock::time_point deadline = Clock::now() + std::chrono::seconds(60);

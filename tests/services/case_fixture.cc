@@ -384,7 +384,7 @@ uint64_t CaseFixture::Counter(LedgerScope scope, const std::string& scope_id,
                               const std::string& name) {
   Sync();
   storage::ModelTxn projection(server_->database(),
-                               server_->database()->projection());
+                               storage::Family::kProjection);
   auto value = ReadCounter(projection, scope, scope_id, name);
   EXPECT_TRUE(value.ok()) << value.status();
   return value.value_or(0);

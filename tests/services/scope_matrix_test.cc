@@ -498,11 +498,6 @@ std::map<std::string, Row> ScopeMatrixTest::Matrix() {
   });
   // Needs ROLE_BUREAU though it writes no event.
   m[B + "RebuildProjections"] = write([] { return v1::RebuildProjectionsRequest(); });
-  // BUREAU only; this server has no --backup_dir (backup_test takes them).
-  m[B + "CreateBackup"] = write([] { return v1::CreateBackupRequest(); },
-                                grpc::StatusCode::FAILED_PRECONDITION);
-  m[B + "ListBackups"] = write([] { return v1::ListBackupsRequest(); },
-                               grpc::StatusCode::FAILED_PRECONDITION);
   // This server runs on its test clock, not in simulated time: the bureau
   // is admitted and then refused for the clock (tests/services/clock_test.cc
   // covers the simulated server).
@@ -513,6 +508,11 @@ std::map<std::string, Row> ScopeMatrixTest::Matrix() {
         return r;
       },
       grpc::StatusCode::FAILED_PRECONDITION);
+  // BUREAU only; this server has no --backup_dir (backup_test takes them).
+  m[B + "CreateBackup"] = write([] { return v1::CreateBackupRequest(); },
+                                grpc::StatusCode::FAILED_PRECONDITION);
+  m[B + "ListBackups"] = write([] { return v1::ListBackupsRequest(); },
+                               grpc::StatusCode::FAILED_PRECONDITION);
   m[B + "ListCountyCases"] = read([] { return v1::ListCountyCasesRequest(); });
   m[B + "GetCountyCase"] = read([this] {
     v1::GetCountyCaseRequest r;

@@ -165,6 +165,7 @@ void ServerFixture::StartServer() {
   options.clock = clock_.get();
   options.simulated_start = simulated_start_;
   CustomizeOptions(&options);
+  options.env = env_;
   auto server = Server::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = std::move(*server);

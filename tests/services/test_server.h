@@ -193,6 +193,8 @@ class ServerFixture : public ::testing::Test {
                             const std::string& lang = "");
 
   testing_util::TempDir dir_;
+  // The server's RocksDB Env when set (fault injection); must outlive it.
+  rocksdb::Env* env_ = nullptr;
   std::unique_ptr<ManualClock> clock_;
   // When set before StartServer(), the server runs in simulated time from
   // this day (ServerOptions::simulated_start) and clock_ is not used: time

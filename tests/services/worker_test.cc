@@ -125,7 +125,8 @@ TEST_F(WorkerTest, CatchUpAppliesEveryEventOnce) {
   ASSERT_TRUE(worker_->CatchUp().ok());
   ExpectStateAndOffsetAgree();
   // The worker's copy of the model holds the accounts.
-  storage::ModelTxn mirror(db_.get(), db_->projection(), MirrorPrefix());
+  storage::ModelTxn mirror(db_.get(), storage::Family::kProjection,
+                           MirrorPrefix());
   auto admin = FindAccount(mirror, "bureau-admin");
   ASSERT_TRUE(admin.ok() && admin->has_value());
   EXPECT_EQ((*admin)->role(), v1::ROLE_BUREAU);

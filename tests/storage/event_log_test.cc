@@ -157,7 +157,7 @@ TEST_F(EventLogTest, RefusesAGapOrARepeatedSequence) {
   EXPECT_FALSE(log_->Append(pointers, &side).ok());
   EXPECT_EQ(log_->LastSequence(), 3u);
   EXPECT_EQ(ReadAll().size(), 3u);
-  auto stored = db_->Get(db_->model(), "side");
+  auto stored = db_->Get(Family::kModel, "side");
   ASSERT_TRUE(stored.ok());
   EXPECT_FALSE(stored->has_value());
 }
@@ -167,10 +167,10 @@ TEST_F(EventLogTest, SideWritesLandWithTheEvents) {
   side.Put(db_->model(), "model-key", "model-value");
   side.Put(db_->idempotency(), "request", "seq");
   ASSERT_TRUE(AppendRange(1, 2, &side).ok());
-  auto model = db_->Get(db_->model(), "model-key");
+  auto model = db_->Get(Family::kModel, "model-key");
   ASSERT_TRUE(model.ok());
   EXPECT_EQ(model->value_or(""), "model-value");
-  auto idem = db_->Get(db_->idempotency(), "request");
+  auto idem = db_->Get(Family::kIdempotency, "request");
   ASSERT_TRUE(idem.ok());
   EXPECT_EQ(idem->value_or(""), "seq");
 }
@@ -186,7 +186,7 @@ TEST_F(EventLogTest, AFailedWriteLeavesNeitherEventsNorSideWrites) {
   EXPECT_EQ(log_->LastSequence(), 1u);
   db_->SetWriteFaultForTesting(nullptr);
   EXPECT_EQ(ReadAll().size(), 1u);
-  auto model = db_->Get(db_->model(), "model-key");
+  auto model = db_->Get(Family::kModel, "model-key");
   ASSERT_TRUE(model.ok());
   EXPECT_FALSE(model->has_value());
   // And the log goes on from where it was.

@@ -18,6 +18,7 @@
 #include "storage/database.h"
 #include "storage/event_log.h"
 #include "storage/keys.h"
+#include "tests/storage/fault_fs.h"
 #include "tests/storage/test_util.h"
 
 namespace baoxue::storage {
@@ -51,9 +52,13 @@ struct Outcome {
 
 class SequencerTest : public ::testing::Test {
  protected:
+  // The RocksDB Env of the database; null for the default.
+  virtual rocksdb::Env* TestEnv() { return nullptr; }
+
   void SetUp() override {
     Database::Options options;
     options.path = dir_.path();
+    options.env = TestEnv();
     auto db = Database::Open(options);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
@@ -136,7 +141,7 @@ class SequencerTest : public ::testing::Test {
   }
 
   bool Claimed(const std::string& name) {
-    auto value = db_->Get(db_->model(), NameKey(name));
+    auto value = db_->Get(Family::kModel, NameKey(name));
     return value.ok() && value->has_value();
   }
 
@@ -257,7 +262,7 @@ TEST_F(SequencerTest, ALaterCommandSeesAnEarlierOnesModelWrite) {
   ASSERT_TRUE(outcomes[2].status.ok());
   EXPECT_EQ(outcomes[2].sequence, 2u);
   // And the model write reached the database with the group.
-  EXPECT_EQ(db_->Get(db_->model(), NameKey("same"))->value_or(""), "1");
+  EXPECT_EQ(db_->Get(Family::kModel, NameKey("same"))->value_or(""), "1");
   // A later group sees it in the database.
   EXPECT_EQ(RunOne("same").status.code(), absl::StatusCode::kAlreadyExists);
 }
@@ -349,7 +354,7 @@ TEST_F(SequencerTest, StorageErrorFailsTheWholeGroupAndAcknowledgesNothing) {
   EXPECT_EQ(ReadLog().size(), 1u);
   EXPECT_FALSE(Claimed("one"));
   EXPECT_FALSE(Claimed("two"));
-  EXPECT_FALSE(db_->Get(db_->idempotency(), IdempotencyKey("a", "r1"))
+  EXPECT_FALSE(db_->Get(Family::kIdempotency, IdempotencyKey("a", "r1"))
                    ->has_value());
 
   // After the fault clears, the next group takes the next sequence, and
@@ -473,6 +478,99 @@ TEST_F(SequencerTest, ACommandPastItsDeadlineIsNotExecuted) {
   EXPECT_TRUE(retry.status.ok()) << retry.status;
   EXPECT_FALSE(retry.replayed);
   EXPECT_TRUE(Claimed("late"));
+}
+
+// The same promises with a real RocksDB failure: the file system fails the
+// write-ahead log's append or sync (tests/storage/fault_fs.h). RocksDB then
+// refuses every later write, so the sequencer reopens the database.
+class SequencerDiskFaultTest : public SequencerTest {
+ protected:
+  rocksdb::Env* TestEnv() override { return fault_.env(); }
+  testing_util::FaultFileSystem& fs() { return fault_.fs(); }
+
+  // Destroyed after the database: TearDown() closes it first.
+  testing_util::FaultEnv fault_;
+};
+
+TEST_F(SequencerDiskFaultTest, AFailedLogAppendIsUnavailableUntilTheDiskWorks) {
+  sequencer_->Start();
+  ASSERT_TRUE(RunOne("before", "a", "r0").status.ok());
+
+  fs().Arm(testing_util::WalFault::kAppend);
+  Outcome one = RunOne("one", "a", "r1");
+  Outcome two = RunOne("two", "a", "r2");
+  EXPECT_GT(fs().injected(), 0);
+  EXPECT_EQ(one.status.code(), absl::StatusCode::kUnavailable) << one.status;
+  EXPECT_EQ(two.status.code(), absl::StatusCode::kUnavailable) << two.status;
+  EXPECT_EQ(log_->LastSequence(), 1u);
+  EXPECT_FALSE(Claimed("one"));
+
+  // Once the disk works again the same requests are new writes with the
+  // next sequence numbers; nothing of the failed groups is anywhere.
+  fs().Disarm();
+  Outcome retry = RunOne("one", "a", "r1");
+  ASSERT_TRUE(retry.status.ok()) << retry.status;
+  EXPECT_FALSE(retry.replayed);
+  EXPECT_EQ(retry.sequence, 2u);
+  Outcome next = RunOne("two", "a", "r2");
+  ASSERT_TRUE(next.status.ok()) << next.status;
+  EXPECT_EQ(next.sequence, 3u);
+  Sequencer::Stats stats = SettledStats();
+  EXPECT_GE(stats.failed_groups, 2u);
+  EXPECT_GE(stats.reopens, 1u);
+  std::vector<v1::Event> events = ReadLog();
+  ASSERT_EQ(events.size(), 3u);
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].sequence(), i + 1);
+  }
+
+  // And everything acknowledged is there after a restart.
+  sequencer_.reset();
+  log_.reset();
+  db_.reset();
+  Database::Options options;
+  options.path = dir_.path();
+  options.env = fault_.env();
+  auto db = Database::Open(options);
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto log = RocksEventLog::Open(db->get());
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ((*log)->LastSequence(), 3u);
+}
+
+TEST_F(SequencerDiskFaultTest, AFailedSyncMayReachTheLogAndItsRetryIsAnsweredFromIt) {
+  std::vector<uint64_t> announced;
+  absl::Mutex mu;
+  sequencer_->AddCommitListener(
+      [&](const std::vector<const v1::Event*>& events) {
+        absl::MutexLock lock(&mu);
+        for (const auto* e : events) announced.push_back(e->sequence());
+      });
+  sequencer_->Start();
+  ASSERT_TRUE(RunOne("before", "a", "r0").status.ok());
+
+  // The bytes reach the log file but the sync fails: the client is told
+  // UNAVAILABLE, since nothing is known to be durable.
+  fs().Arm(testing_util::WalFault::kSync);
+  Outcome one = RunOne("one", "a", "r1");
+  EXPECT_EQ(one.status.code(), absl::StatusCode::kUnavailable) << one.status;
+  fs().Disarm();
+
+  // The reopen recovered the write: the retry is answered from it, with
+  // its sequence, and nothing is written twice.
+  Outcome retry = RunOne("one", "a", "r1");
+  ASSERT_TRUE(retry.status.ok()) << retry.status;
+  EXPECT_TRUE(retry.replayed);
+  EXPECT_EQ(retry.sequence, 2u);
+  Outcome next = RunOne("two", "a", "r2");
+  ASSERT_TRUE(next.status.ok()) << next.status;
+  EXPECT_EQ(next.sequence, 3u);
+  EXPECT_EQ(ReadLog().size(), 3u);
+  EXPECT_TRUE(Claimed("one"));
+  SettledStats();
+  // The listeners (the account cache) heard of the recovered event once.
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(announced, (std::vector<uint64_t>{1, 2, 3}));
 }
 
 }  // namespace
