@@ -55,7 +55,7 @@ out=tests/bench/RESULTS.md
   echo "targets; benchmarks not yet written are listed in the README (Benchmarks)."
   echo "Single writes are UpdateStudent (one student record, with a request id):"
   echo "issue 8 names home visits, but RecordAction needs an open case, which the"
-  echo "benchmark does not yet set up. The 256-client level is not run yet."
+  echo "benchmark does not yet set up."
   echo
   cat "$rows"
   echo
