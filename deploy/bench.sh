@@ -50,12 +50,11 @@ out=tests/bench/RESULTS.md
   echo "# Benchmark results"
   echo
   echo "Written by \`deploy/bench.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') at commit"
-  echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown). Each figure is measured against its"
+  echo "$(git describe --always --dirty 2>/dev/null || echo unknown). Each figure is measured against its"
   echo "baseline in the same run; ratio = figure / baseline. Issue 8 lists the"
   echo "targets; benchmarks not yet written are listed in the README (Benchmarks)."
-  echo "Single writes are UpdateStudent (one student record, with a request id):"
-  echo "issue 8 names home visits, but RecordAction needs an open case, which the"
-  echo "benchmark does not yet set up."
+  echo "Single writes are home visits (RecordAction, each client on its own case) and,"
+  echo "for comparison, UpdateStudent (each client on its own student)."
   echo
   cat "$rows"
   echo

@@ -4,16 +4,18 @@
 //   1. Durable batched ingest: SubmitAttendanceReport with 1,000 absence rows
 //      through gRPC, against raw RocksDB synced WriteBatches of the same row
 //      count and bytes.
-//   2. Durable single writes with 1, 16, 64 and 256 concurrent clients
-//      (UpdateStudent, the simplest single-record write with a request_id),
-//      against raw RocksDB synced single puts from one thread (no group
-//      commit) and a read RPC (GetSystemStatus) as the no-op gRPC call.
+//   2. Durable single writes with 1, 16, 64 and 256 concurrent clients:
+//      home visits (RecordAction, each client on its own child's case) and
+//      UpdateStudent (each on its own student), against raw RocksDB synced
+//      single puts from one thread (no group commit) and a read RPC
+//      (GetSystemStatus) as the no-op gRPC call.
 //
 // The server is a real services::Server in this process on 127.0.0.1:0, on
 // a fresh temporary directory, called over a real gRPC channel. Its county
 // comes from the demo generator (deploy/demo/dataset.h): townships,
 // villages, calendar and 1,000 valid students, all imported into one
-// nine-year school so that a single report can carry 1,000 rows.
+// nine-year school so that a single report can carry 1,000 rows; 256 of
+// them get a case, reported found out of school by their township.
 //
 // The baselines run first (registration order); each gRPC benchmark reads
 // the baseline of the same run and reports figure, baseline and ratio as
@@ -45,6 +47,7 @@
 #include "absl/time/time.h"
 #include "baoxue/v1/bureau.grpc.pb.h"
 #include "baoxue/v1/school.grpc.pb.h"
+#include "baoxue/v1/township.grpc.pb.h"
 #include "deploy/demo/dataset.h"
 #include "grpcpp/grpcpp.h"
 #include "rocksdb/db.h"
@@ -57,6 +60,7 @@ namespace {
 
 constexpr int kRows = 1000;  // Rows of one attendance report.
 constexpr char kSchool[] = "bench-school";
+constexpr int kMaxClients = 256;  // The most concurrent clients run.
 
 // Dies with a message: set-up failures make every figure meaningless.
 void Check(bool ok, const std::string& what) {
@@ -163,6 +167,7 @@ class BenchServer {
                                    grpc::InsecureChannelCredentials());
     bureau_ = v1::BureauService::NewStub(channel_);
     school_ = v1::SchoolService::NewStub(channel_);
+    township_ = v1::TownshipService::NewStub(channel_);
     std::ifstream in(server_->token_file());
     std::stringstream contents;
     contents << in.rdbuf();
@@ -173,6 +178,7 @@ class BenchServer {
   void Stop() {
     bureau_.reset();
     school_.reset();
+    township_.reset();
     channel_.reset();
     if (server_) server_->Shutdown();
     server_.reset();
@@ -188,6 +194,14 @@ class BenchServer {
 
   v1::BureauService::Stub* bureau() { return bureau_.get(); }
   v1::SchoolService::Stub* school() { return school_.get(); }
+  v1::TownshipService::Stub* township() { return township_.get(); }
+  // A child's open case and the token of the township that works it.
+  struct OpenCase {
+    std::string case_id;
+    std::string token;
+  };
+  // One per concurrent client of the home-visit benchmark.
+  const std::vector<OpenCase>& cases() const { return cases_; }
   const std::string& admin_token() const { return admin_token_; }
   const std::string& school_token() const { return school_token_; }
   const demo::Dataset& data() const { return *data_; }
@@ -282,6 +296,43 @@ class BenchServer {
       CheckGrpc(school_->GetStudent(&context, request, &response), "GetStudent");
       students_.push_back(response.student());
     }
+    OpenCases();
+  }
+
+  // A township account per township, and a case for each of the first
+  // kMaxClients students, opened by their township reporting the child
+  // found out of school (R7 摸排发现).
+  void OpenCases() {
+    for (const demo::DemoTownship& t : data_->townships()) {
+      const std::string& code = t.township.township_code();
+      v1::CreateAccountRequest request;
+      request.mutable_account()->set_account_id("bench-town-" + code);
+      request.mutable_account()->set_display_name(t.township.name() + "控辍专干");
+      request.mutable_account()->set_role(v1::ROLE_TOWNSHIP);
+      request.mutable_account()->set_township_code(code);
+      grpc::ClientContext context;
+      Prepare(&context, admin_token_);
+      v1::CreateAccountResponse response;
+      CheckGrpc(bureau_->CreateAccount(&context, request, &response),
+                "CreateAccount " + code);
+      township_tokens_[code] = response.token();
+    }
+    for (int i = 0; i < kMaxClients; ++i) {
+      const v1::Student& s = students_[i];
+      const std::string& token =
+          township_tokens_[s.household_township_code()];
+      v1::ReportChildOutOfSchoolRequest request;
+      request.mutable_child()->set_id_number(s.id_number());
+      request.set_note("基准测试：入户摸排发现未到校");
+      *request.mutable_found_date() = demo::ToDate(data_->enrol_date());
+      request.set_request_id(absl::StrCat("bench-found-", i));
+      grpc::ClientContext context;
+      Prepare(&context, token);
+      v1::ReportChildOutOfSchoolResponse response;
+      CheckGrpc(township_->ReportChildOutOfSchool(&context, request, &response),
+                "ReportChildOutOfSchool");
+      cases_.push_back({response.case_id(), token});
+    }
   }
 
   std::unique_ptr<demo::Dataset> data_;
@@ -291,7 +342,10 @@ class BenchServer {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::BureauService::Stub> bureau_;
   std::unique_ptr<v1::SchoolService::Stub> school_;
+  std::unique_ptr<v1::TownshipService::Stub> township_;
   std::string admin_token_;
+  std::map<std::string, std::string> township_tokens_;  // code -> token
+  std::vector<OpenCase> cases_;
   std::string school_token_;
   std::vector<v1::Student> students_;
   uint64_t last_sequence_ = 0;
@@ -481,6 +535,39 @@ void BM_GrpcNoop(benchmark::State& state) {
   }
 }
 
+// Thread 0 of a single-write benchmark, after the loop (every thread has
+// filled its latency slot by then): the total rate, latencies, baseline and
+// ratio as counters, and the table row `key` for `what`.
+void ReportSingleWrites(benchmark::State& state, Latencies* latencies,
+                        const Stopwatch& watch, const std::string& key,
+                        const std::string& what) {
+  std::vector<double> all = latencies->All();
+  double total = all.size() / watch.Seconds();
+  double baseline = Baseline("put");
+  double p50 = Percentile(&all, 0.50), p99 = Percentile(&all, 0.99);
+  state.counters["p50_us"] = p50;
+  state.counters["p99_us"] = p99;
+  state.counters["baseline_puts_per_s"] = baseline;
+  state.counters["ratio"] = baseline > 0 ? total / baseline : 0;
+  const int n = state.threads();
+  bool met = baseline > 0 && total / baseline >= 4;
+  std::string target = "ratio ≥ 4";
+  if (n == 64) {
+    met = met && total >= 10000;
+    target = "≥ 10,000/s and ratio ≥ 4";
+  }
+  SetRow(absl::StrCat(key, "-", n),
+         {.figure = absl::StrCat("durable single writes: ", what, ", ", n,
+                                 n == 1 ? " client" : " clients", " (writes/s)"),
+          .value = total,
+          .baseline = "raw RocksDB synced single puts, 1 thread",
+          .baseline_value = baseline,
+          .target = target,
+          .met = met,
+          .note = absl::StrFormat("p50 %.2f ms, p99 %.2f ms", p50 / 1000,
+                                  p99 / 1000)});
+}
+
 // (2) figure: UpdateStudent, each thread on its own student, setting the
 // first guardian's phone to a number no call has used before, so that every
 // call is a real change (an unchanged record is refused).
@@ -509,36 +596,52 @@ void BM_GrpcSingleWrite(benchmark::State& state) {
                         .count());
     if (!s.ok()) state.SkipWithError(s.error_message().c_str());
   }
-  double rate = state.iterations() / watch.Seconds();
-  state.counters["writes_per_s"] = rate;  // summed over threads
+  state.counters["writes_per_s"] = state.iterations() / watch.Seconds();
   if (thread == 0 && !state.error_occurred()) {
-    // The sum over threads is only known after the run; recompute it from
-    // the latency slots, which every thread has filled by now.
-    std::vector<double> all = write_latencies.All();
-    double total = all.size() / watch.Seconds();
-    double baseline = Baseline("put");
-    double p50 = Percentile(&all, 0.50), p99 = Percentile(&all, 0.99);
-    state.counters["p50_us"] = p50;
-    state.counters["p99_us"] = p99;
-    state.counters["baseline_puts_per_s"] = baseline;
-    state.counters["ratio"] = baseline > 0 ? total / baseline : 0;
-    const int n = state.threads();
-    bool met = baseline > 0 && total / baseline >= 4;
-    std::string target = "ratio ≥ 4";
-    if (n == 64) {
-      met = met && total >= 10000;
-      target = "≥ 10,000/s and ratio ≥ 4";
-    }
-    SetRow(absl::StrCat("write-", n),
-           {.figure = absl::StrCat("durable single writes: UpdateStudent, ", n,
-                                   n == 1 ? " client" : " clients", " (writes/s)"),
-            .value = total,
-            .baseline = "raw RocksDB synced single puts, 1 thread",
-            .baseline_value = baseline,
-            .target = target,
-            .met = met,
-            .note = absl::StrFormat("p50 %.2f ms, p99 %.2f ms", p50 / 1000,
-                                    p99 / 1000)});
+    ReportSingleWrites(state, &write_latencies, watch, "update",
+                       "UpdateStudent");
+  }
+}
+
+Latencies visit_latencies;
+
+// (2) figure, as issue 8 names it: home visits (家访, RecordAction) by the
+// township officials, each thread on its own child's case (opened at
+// set-up by ReportChildOutOfSchool; a suspected case takes visits).
+void BM_GrpcHomeVisit(benchmark::State& state) {
+  StartThreaded(state, &visit_latencies);
+  const int thread = state.thread_index();
+  const BenchServer::OpenCase& open =
+      server->cases()[thread % server->cases().size()];
+  v1::RecordActionRequest request;
+  request.set_case_id(open.case_id);
+  v1::CaseAction* action = request.mutable_action();
+  action->set_kind(v1::ACTION_KIND_HOME_VISIT);
+  *action->mutable_action_date() = demo::ToDate(server->data().enrol_date());
+  action->set_actors("镇控辍专干、村主任");
+  action->set_met("父亲");
+  action->set_attitude(v1::GUARDIAN_ATTITUDE_HESITANT);
+  action->set_outcome("家长答应明天送孩子上学");
+  static std::atomic<uint64_t> call{0};
+  Stopwatch watch;
+  std::vector<double>* mine = nullptr;
+  for (auto _ : state) {
+    if (mine == nullptr) mine = &visit_latencies.by_thread[thread];
+    request.set_request_id(absl::StrCat("bench-visit-", call++));
+    auto t0 = std::chrono::steady_clock::now();
+    grpc::ClientContext context;
+    server->Prepare(&context, open.token);
+    v1::RecordActionResponse response;
+    grpc::Status s = server->township()->RecordAction(&context, request, &response);
+    mine->push_back(std::chrono::duration<double, std::micro>(
+                        std::chrono::steady_clock::now() - t0)
+                        .count());
+    if (!s.ok()) state.SkipWithError(s.error_message().c_str());
+  }
+  state.counters["writes_per_s"] = state.iterations() / watch.Seconds();
+  if (thread == 0 && !state.error_occurred()) {
+    ReportSingleWrites(state, &visit_latencies, watch, "visit",
+                       "home visits (RecordAction)");
   }
 }
 
@@ -595,7 +698,12 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("grpc/noop_GetSystemStatus", BM_GrpcNoop)
         ->Threads(threads)->Unit(benchmark::kMicrosecond)->UseRealTime();
   }
-  for (int threads : {1, 16, 64, 256}) {
+  for (int threads : {1, 16, 64, kMaxClients}) {
+    benchmark::RegisterBenchmark("grpc/single_write_HomeVisit",
+                                 BM_GrpcHomeVisit)
+        ->Threads(threads)->Unit(benchmark::kMicrosecond)->UseRealTime();
+  }
+  for (int threads : {1, 16, 64, kMaxClients}) {
     benchmark::RegisterBenchmark("grpc/single_write_UpdateStudent",
                                  BM_GrpcSingleWrite)
         ->Threads(threads)->Unit(benchmark::kMicrosecond)->UseRealTime();
