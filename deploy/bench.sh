@@ -34,6 +34,8 @@ cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DBAOXUE_BUILD_BENCHMARKS=ON -DBAOXUE_BUILD_TESTS=OFF >/dev/null
 nice -n 5 ninja -C build-bench -j"$(nproc)" baoxue_bench
 
+# Before RESULTS.md is rewritten, so the tree is clean unless the code is.
+commit=$commit
 rows=$(mktemp)
 log=$(mktemp)
 trap 'rm -f "$rows" "$log"' EXIT
@@ -50,7 +52,7 @@ out=tests/bench/RESULTS.md
   echo "# Benchmark results"
   echo
   echo "Written by \`deploy/bench.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') at commit"
-  echo "$(git describe --always --dirty 2>/dev/null || echo unknown). Each figure is measured against its"
+  echo "$commit. Each figure is measured against its"
   echo "baseline in the same run; ratio = figure / baseline. Issue 8 lists the"
   echo "targets; benchmarks not yet written are listed in the README (Benchmarks)."
   echo "Single writes are home visits (RecordAction, each client on its own case) and,"

@@ -550,12 +550,9 @@ void ReportSingleWrites(benchmark::State& state, Latencies* latencies,
   state.counters["baseline_puts_per_s"] = baseline;
   state.counters["ratio"] = baseline > 0 ? total / baseline : 0;
   const int n = state.threads();
-  bool met = baseline > 0 && total / baseline >= 4;
-  std::string target = "ratio ≥ 4";
-  if (n == 64) {
-    met = met && total >= 10000;
-    target = "≥ 10,000/s and ratio ≥ 4";
-  }
+  // Issue 8 sets the target at 64 clients; the other levels show the curve.
+  bool met = baseline > 0 && total / baseline >= 4 && total >= 10000;
+  std::string target = n == 64 ? "≥ 10,000/s and ratio ≥ 4" : "—";
   SetRow(absl::StrCat(key, "-", n),
          {.figure = absl::StrCat("durable single writes: ", what, ", ", n,
                                  n == 1 ? " client" : " clients", " (writes/s)"),
