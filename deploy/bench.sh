@@ -35,7 +35,7 @@ cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 nice -n 5 ninja -C build-bench -j"$(nproc)" baoxue_bench
 
 # Before RESULTS.md is rewritten, so the tree is clean unless the code is.
-commit=$commit
+commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
 rows=$(mktemp)
 log=$(mktemp)
 trap 'rm -f "$rows" "$log"' EXIT
