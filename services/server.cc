@@ -145,7 +145,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   RETURN_IF_ERROR(s.auth_.Load(s.database_.get()));
   std::optional<absl::Time> last_tick;
   if (s.simulated_clock_ != nullptr) {
-    storage::ModelTxn model(s.database_.get(), s.database_->model());
+    storage::ModelTxn model(s.database_.get(), storage::Family::kModel);
     ASSIGN_OR_RETURN(auto tick, LastClockTick(model));
     if (tick.has_value()) {
       last_tick = absl::FromUnixNanos(
