@@ -273,9 +273,10 @@ std::unique_ptr<ServerProcess> ServerProcess::Launch(
 
 std::unique_ptr<ServerProcess> ServerProcess::Start(
     const std::string& data_dir, const std::string& log_dir,
-    std::string* error, const std::vector<std::string>& extra_args) {
+    std::string* error, const std::vector<std::string>& extra_args,
+    const std::map<std::string, std::string>& extra_env) {
   std::unique_ptr<ServerProcess> server =
-      Launch(data_dir, log_dir, error, extra_args);
+      Launch(data_dir, log_dir, error, extra_args, extra_env);
   if (server == nullptr) return nullptr;
 
   // Wait for the start-up line, which the server prints once it listens.

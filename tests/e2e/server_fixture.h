@@ -107,7 +107,8 @@ class ServerProcess {
   // for it to listen: for killing it while it starts (port() is 0).
   static std::unique_ptr<ServerProcess> Launch(
       const std::string& data_dir, const std::string& log_dir,
-      std::string* error, const std::vector<std::string>& extra_args = {});
+      std::string* error, const std::vector<std::string>& extra_args = {},
+      const std::map<std::string, std::string>& extra_env = {});
 
   // Kills the server if it is still running.
   ~ServerProcess();
