@@ -659,9 +659,80 @@ int Rebuild(CliContext& context, const FlagValues& flags) {
   return kExitOk;
 }
 
+int AdvanceClock(CliContext& context, const FlagValues& flags) {
+  v1::AdvanceClockRequest request;
+  if (!ReadDateFlag(context, flags, "to", request.mutable_date())) {
+    return kExitUsage;
+  }
+  if (flags.Has("time")) {
+    int hours = 0;
+    int minutes = 0;
+    std::vector<std::string> parts = absl::StrSplit(flags.Get("time"), ':');
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &hours) ||
+        !absl::SimpleAtoi(parts[1], &minutes) || hours < 0 || hours > 23 ||
+        minutes < 0 || minutes > 59) {
+      return context.UsageError(
+          {absl::StrCat("--time 须为 HH:MM，如 18:00，而不是“",
+                        flags.Get("time"), "”"),
+           absl::StrCat("--time must be HH:MM such as 18:00, not \"",
+                        flags.Get("time"), "\"")});
+    }
+    request.set_minute_of_day(hours * 60 + minutes);
+  }
+  v1::AdvanceClockResponse response;
+  auto call = context.NewCall();
+  grpc::Status status = context.Stub<v1::BureauService>()->AdvanceClock(
+      call.get(), request, &response);
+  if (!status.ok()) return context.Fail(status);
+  if (context.json()) return context.PrintJson(response);
+  context.out() << context.T(
+                       absl::StrCat("县时钟已推进到 ", flags.Get("to"), " ",
+                                    flags.Has("time") ? flags.Get("time")
+                                                      : "00:00",
+                                    "：追加 ", response.ticks(),
+                                    " 个时钟事件，最新事件序号 ",
+                                    response.last_sequence()),
+                       absl::StrCat("the county clock is now at ",
+                                    flags.Get("to"), " ",
+                                    flags.Has("time") ? flags.Get("time")
+                                                      : "00:00",
+                                    ": ", response.ticks(),
+                                    " clock ticks appended, last event "
+                                    "sequence ",
+                                    response.last_sequence()))
+                << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void RegisterBureauReportCommands(CommandRegistry* registry) {
+  registry->AddCommand({
+      .path = "bureau clock",
+      .summary = {"推进模拟时间的县时钟（仅限以 --simulated_time 启动的服务器）",
+                  "move the county clock of a server in simulated time"},
+      .details = {"演示与培训用：服务器须以 --simulated_time=YYYY-MM-DD 启动；"
+                  "途中每个整点、每日上报截止和午夜的时钟事件都会依次追加，"
+                  "期限与升级照常触发。时钟不能后退；真实时钟的服务器拒绝此命令。",
+                  "For demos and training: the server must run with "
+                  "--simulated_time=YYYY-MM-DD. Every tick on the way (each "
+                  "hour, the reporting cutoff, midnight) is appended in turn, "
+                  "so deadlines and escalations fire as they would. The clock "
+                  "never goes back; a server on the wall clock refuses."},
+      .examples = {"baoxue bureau clock --to 2026-10-12 --time 18:00",
+                   "baoxue --lang en bureau clock --to 2026-10-13 --json"},
+      .flags =
+          {
+              {.name = "to",
+               .value_name = "DATE",
+               .help = {"推进到的日期", "the day to move the clock to"},
+               .required = true},
+              {.name = "time",
+               .value_name = "HH:MM",
+               .help = {"当天的时刻，默认 00:00", "the time of day, default 00:00"}},
+          },
+      .run = AdvanceClock,
+  });
   registry->AddCommand({
       .path = "bureau monthly",
       .summary = {"月报：各乡镇的月末在办、本月变化、首次联系与复学用时、复辍率",

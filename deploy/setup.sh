@@ -18,6 +18,7 @@ PACKAGES=(
   librocksdb-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev openssl
+  clang libclang-rt-14-dev
 )
 # Node may come from elsewhere (nvm, NodeSource); only ask Debian for it
 # when it is not on PATH at all.

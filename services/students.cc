@@ -383,6 +383,24 @@ absl::Status PrepareChangeEnrolment(const storage::ModelTxn& model,
   }
   const v1::Student& before = *found;
   const v1::Enrolment& current = before.enrolment();
+  // Scope first, and without a word about the child: student ids are
+  // sequential, so any detail in a refusal would let a school walk the
+  // county's children (DOMAIN §8). A school acts on its own roll, on a
+  // transfer pending to it, and may enrol a child who is on no roll.
+  bool on_no_roll = current.status() == v1::ENROLMENT_STATUS_NOT_ENROLLED ||
+                    current.status() == v1::ENROLMENT_STATUS_WITHDRAWN ||
+                    current.status() == v1::ENROLMENT_STATUS_TRANSFERRED_OUT ||
+                    current.status() == v1::ENROLMENT_STATUS_DEFERRED;
+  bool pending_here =
+      current.status() == v1::ENROLMENT_STATUS_TRANSFER_PENDING &&
+      current.transfer_to_school_id() == school_id;
+  if (current.school_id() != school_id && !pending_here &&
+      !(on_no_roll && change.change_case() == v1::EnrolmentChange::kEnrol)) {
+    return PermissionDeniedError(
+        absl::StrCat("学生 ", change.student_id(), " 不在本校学籍中"),
+        absl::StrCat("student ", change.student_id(),
+                     " is not on this school's roll"));
+  }
   ASSIGN_OR_RETURN(
       absl::CivilDay effective,
       CheckPastDate({"change.effective_date", "生效日期"}, change.effective_date(),

@@ -427,5 +427,44 @@ TEST_F(CliTest, EveryCommandAndGroupHasHelpWithAnExample) {
   EXPECT_THAT(accounts.out, HasSubstr("Examples"));
 }
 
+// `bureau clock` moves the county clock of a server in simulated time and
+// appends the ticks on the way; it never goes back, and a server on the
+// wall clock refuses it (CliTest's server) with exit code 1.
+class SimulatedClockCliTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--simulated_time=2026-08-31"};
+  }
+};
+
+TEST_F(SimulatedClockCliTest, ClockMovesForwardWithTicksAndNeverBack) {
+  RunResult run = BureauCli({"bureau", "clock", "--to", "2026-09-01",
+                             "--time", "18:00", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << Describe(run);
+  auto moved = ParseJson<v1::AdvanceClockResponse>(run);
+  // Each hour from 01:00 to 18:00, and midnight: at least 18 ticks.
+  EXPECT_GE(moved.ticks(), 18) << run.out;
+  EXPECT_GT(moved.last_sequence(), 0u);
+
+  RunResult text = BureauCli({"bureau", "clock", "--to", "2026-09-02"});
+  ASSERT_EQ(text.exit_code, 0) << Describe(text);
+  EXPECT_THAT(text.out, HasSubstr("县时钟已推进到 2026-09-02"));
+
+  RunResult back = BureauCli({"--lang", "en", "bureau", "clock", "--to",
+                              "2026-09-01"});
+  EXPECT_EQ(back.exit_code, 1) << Describe(back);
+  RunResult bad = BureauCli({"bureau", "clock", "--to", "2026-09-03",
+                             "--time", "25:00"});
+  EXPECT_EQ(bad.exit_code, 1) << Describe(bad);
+  EXPECT_THAT(bad.err, HasSubstr("--time"));
+}
+
+TEST_F(CliTest, ClockIsRefusedOnTheWallClock) {
+  RunResult run = BureauCli({"--lang", "en", "bureau", "clock", "--to",
+                             "2026-09-01"});
+  EXPECT_EQ(run.exit_code, 1) << Describe(run);
+  EXPECT_THAT(run.err, HasSubstr("--simulated_time"));
+}
+
 }  // namespace
 }  // namespace baoxue::e2e

@@ -19,6 +19,7 @@
 #include "services/case_commands.h"
 #include "services/case_engine.h"
 #include "services/ledger_projector.h"
+#include "services/limits.h"
 #include "services/registry.h"
 #include "services/rpc.h"
 #include "services/students.h"
@@ -32,8 +33,8 @@ namespace {
 using services::Caller;
 using storage::ModelTxn;
 
-// Builds a table row for request type `Request`: parse, check the
-// request_id as RpcRunner::Write does, then `prepare`.
+// Builds a table row for request type `Request`: parse, check string
+// lengths and the request_id as RpcRunner does, then `prepare`.
 template <typename Request, typename Prepare>
 RequestCommand Command(const char* rpc, Sender sender, Prepare prepare) {
   static const Request* prototype = new Request();
@@ -46,6 +47,10 @@ RequestCommand Command(const char* rpc, Sender sender, Prepare prepare) {
                                     static_cast<int>(bytes.size()))) {
           return absl::InvalidArgumentError("request does not parse");
         }
+        // What RpcRunner does before the service: the string-length floor
+        // of services/limits.h (the interceptor), then the request_id.
+        RETURN_IF_ERROR(services::CheckStringLengths(
+            request, services::Limits().max_string_bytes));
         RETURN_IF_ERROR(services::ValidateRequestId(request.request_id()));
         return prepare(request, caller, model, event);
       }};
@@ -366,7 +371,7 @@ absl::Status FuzzWorld::Seed() {
   options.path = dir_ + "/data";
   options.block_cache_bytes = 1 << 20;
   ASSIGN_OR_RETURN(database_, storage::Database::Open(options));
-  model_ = std::make_unique<ModelTxn>(database_.get(), database_->model());
+  model_ = std::make_unique<ModelTxn>(database_.get(), storage::Family::kModel);
   for (const auto& [rpc, text] : kSeedCommands) {
     absl::Status status = RunText(rpc, text);
     if (!status.ok()) {
@@ -427,7 +432,7 @@ absl::Status FuzzWorld::Run(size_t index, absl::string_view request, bool keep,
 
 absl::Status FuzzWorld::ApplyAsWorker(const v1::Event& event) {
   ModelTxn mirror(model_.get());
-  ModelTxn projection(database_.get(), database_->projection());
+  ModelTxn projection(database_.get(), storage::Family::kProjection);
   services::LedgerProjector ledgers;
   ledgers.Bind(&projection);
   services::WriteModelApplier applier(&ledgers);

@@ -4,7 +4,8 @@
 //
 // RequestCommands() mirrors services/*_service.cc: for each write RPC it
 // parses the request bytes as that RPC's request type and runs exactly what
-// the service's Prepare lambda runs (ValidateRequestId, then the Prepare*
+// the server runs before the sequencer (CheckStringLengths of
+// services/limits.h, ValidateRequestId, then the Prepare*
 // of services/students.h, attendance.h, registry.h, accounts.h or
 // case_commands.h). When a new write RPC is added, add it at the END of the
 // table: a fuzz input's first byte indexes it, so the seed corpus depends

@@ -659,12 +659,12 @@ TEST_F(StudentsTest, EveryLegalEnrolmentChange) {
   v1::Student seen;
   BX_ASSERT_OK(GetStudent(sanban_, a.student_id(), "", "", r.sequence(), &seen));
   EXPECT_EQ(seen.enrolment().status(), v1::ENROLMENT_STATUS_TRANSFER_PENDING);
-  // Only the receiving school completes it.
+  // Only the receiving school completes it; a third school learns nothing.
   v1::EnrolmentChange in = Change(a.student_id(), D(2026, 9, 29));
   in.mutable_transfer_in()->set_grade(3);
   in.mutable_transfer_in()->set_class_name("1班");
   ExpectError(ChangeEnrolment(longxun_, in, &r),
-              grpc::StatusCode::FAILED_PRECONDITION, "转出待接收");
+              grpc::StatusCode::PERMISSION_DENIED, "不在本校学籍中");
   BX_ASSERT_OK(ChangeEnrolment(sanban_, in, &r));
   EXPECT_EQ(r.student().enrolment().status(), v1::ENROLMENT_STATUS_ENROLLED);
   EXPECT_EQ(r.student().enrolment().school_id(), kSanbanSchool);
@@ -1014,12 +1014,10 @@ TEST_F(StudentsTest, ViewersAndTheBureauDoNotWriteForSchools) {
 }
 
 // DOMAIN §8 and the scope rule ("each refusal is PERMISSION_DENIED"):
-// a school learns nothing about another school's student. Disabled:
-// PrepareChangeEnrolment answers a school that names another school's
-// student id with FAILED_PRECONDITION carrying the child's name, masked
-// 学籍号, school of record and status, so student ids (stu-<sequence>) can
-// be walked to list the county's children. Reported; enable once fixed.
-TEST_F(StudentsTest, DISABLED_AnotherSchoolLearnsNothingFromChangeEnrolment) {
+// a school learns nothing about another school's student. Student ids are
+// sequential (stu-<sequence>), so a refusal that named the child, their
+// school or status would let a school walk the county's children.
+TEST_F(StudentsTest, AnotherSchoolLearnsNothingFromChangeEnrolment) {
   v1::Student registered = RegisterOk(xunzhong_, Child("林小明", kBirth, 13));
   v1::EnrolmentChange change = Change(registered.student_id(), D(2026, 10, 12));
   change.mutable_graduate();
@@ -1028,6 +1026,17 @@ TEST_F(StudentsTest, DISABLED_AnotherSchoolLearnsNothingFromChangeEnrolment) {
   EXPECT_EQ(other.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(other.error_message(), Not(HasSubstr("林小明")));
   EXPECT_THAT(other.error_message(), Not(HasSubstr(kXunzhongPrimary)));
+  // Enrolling a child on another school's roll is refused the same way;
+  // the roll's own school still acts.
+  v1::EnrolmentChange enrol = Change(registered.student_id(), D(2026, 10, 12));
+  enrol.mutable_enrol()->set_grade(3);
+  enrol.mutable_enrol()->set_class_name("1班");
+  uint64_t before = LastSequence();
+  grpc::Status taken = ChangeEnrolment(sanban_, enrol, &r);
+  EXPECT_EQ(taken.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(taken.error_message(), Not(HasSubstr("林小明")));
+  EXPECT_EQ(LastSequence(), before);
+  BX_EXPECT_OK(ChangeEnrolment(xunzhong_, change, &r));
 }
 
 }  // namespace
