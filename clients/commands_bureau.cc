@@ -89,22 +89,20 @@ int ListAccounts(CliContext& context, const FlagValues& flags) {
   auto stub = context.Stub<v1::BureauService>();
 
   v1::ListAccountsResponse listing;
-  while (true) {
-    v1::ListAccountsResponse page;
-    auto call = context.NewCall();
-    grpc::Status status = stub->ListAccounts(call.get(), request, &page);
-    if (!status.ok()) return context.Fail(status);
-    for (v1::Account& account : *page.mutable_accounts()) {
-      *listing.add_accounts() = std::move(account);
-    }
-    listing.set_next_page_token(page.next_page_token());
-    if (!all || page.next_page_token().empty() ||
-        page.next_page_token() == request.page_token()) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
-  if (all) listing.clear_next_page_token();
+  grpc::Status status = ReadPages(
+      context, all, request,
+      [&](grpc::ClientContext* call, const v1::ListAccountsRequest& r,
+          v1::ListAccountsResponse* page) {
+        return stub->ListAccounts(call, r, page);
+      },
+      [&](v1::ListAccountsResponse& page) {
+        for (v1::Account& account : *page.mutable_accounts()) {
+          *listing.add_accounts() = std::move(account);
+        }
+        return true;
+      },
+      &listing);
+  if (!status.ok()) return context.Fail(status);
   if (context.json()) return context.PrintJson(listing);
 
   Lang lang = context.lang();

@@ -452,28 +452,24 @@ int AuditTrail(CliContext& context, const FlagValues& flags) {
   request.set_min_sequence(context.options().min_sequence);
   auto stub = context.Stub<v1::BureauService>();
   v1::ListAuditTrailResponse listing;
-  bool past_end = false;
-  while (!past_end) {
-    v1::ListAuditTrailResponse page;
-    auto call = context.NewCall();
-    grpc::Status status = stub->ListAuditTrail(call.get(), request, &page);
-    if (!status.ok()) return context.Fail(status);
-    for (v1::AuditEntry& entry : *page.mutable_entries()) {
-      absl::CivilDay day = CountyDayOf(entry.record_time());
-      if (day > to) {
-        past_end = true;
-        break;
-      }
-      if (day >= from) *listing.add_entries() = std::move(entry);
-    }
-    listing.set_next_page_token(page.next_page_token());
-    if (!all || page.next_page_token().empty() ||
-        page.next_page_token() == request.page_token()) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
-  if (all) listing.clear_next_page_token();
+  grpc::Status status = ReadPages(
+      context, all, request,
+      [&](grpc::ClientContext* call, const v1::ListAuditTrailRequest& r,
+          v1::ListAuditTrailResponse* page) {
+        return stub->ListAuditTrail(call, r, page);
+      },
+      // The trail is oldest first: reading stops at the first entry
+      // past --to.
+      [&](v1::ListAuditTrailResponse& page) {
+        for (v1::AuditEntry& entry : *page.mutable_entries()) {
+          absl::CivilDay day = CountyDayOf(entry.record_time());
+          if (day > to) return false;
+          if (day >= from) *listing.add_entries() = std::move(entry);
+        }
+        return true;
+      },
+      &listing);
+  if (!status.ok()) return context.Fail(status);
   if (context.json()) return context.PrintJson(listing);
 
   Lang lang = context.lang();

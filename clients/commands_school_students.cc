@@ -169,22 +169,20 @@ int ListStudents(CliContext& context, const FlagValues& flags) {
   request.set_min_sequence(context.options().min_sequence);
   auto stub = context.Stub<v1::SchoolService>();
   v1::ListStudentsResponse listing;
-  while (true) {
-    v1::ListStudentsResponse page;
-    auto call = context.NewCall();
-    grpc::Status status = stub->ListStudents(call.get(), request, &page);
-    if (!status.ok()) return context.Fail(status);
-    for (v1::Student& s : *page.mutable_students()) {
-      *listing.add_students() = std::move(s);
-    }
-    listing.set_next_page_token(page.next_page_token());
-    if (!all || page.next_page_token().empty() ||
-        page.next_page_token() == request.page_token()) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
-  if (all) listing.clear_next_page_token();
+  grpc::Status status = ReadPages(
+      context, all, request,
+      [&](grpc::ClientContext* call, const v1::ListStudentsRequest& r,
+          v1::ListStudentsResponse* page) {
+        return stub->ListStudents(call, r, page);
+      },
+      [&](v1::ListStudentsResponse& page) {
+        for (v1::Student& s : *page.mutable_students()) {
+          *listing.add_students() = std::move(s);
+        }
+        return true;
+      },
+      &listing);
+  if (!status.ok()) return context.Fail(status);
   if (context.json()) return context.PrintJson(listing);
   context.out() << StudentTable(
                        listing.students(),

@@ -41,23 +41,20 @@ int ListStudents(CliContext& context, const FlagValues& flags) {
   request.set_min_sequence(context.options().min_sequence);
   auto stub = context.Stub<v1::TownshipService>();
   v1::ListTownshipStudentsResponse listing;
-  while (true) {
-    v1::ListTownshipStudentsResponse page;
-    auto call = context.NewCall();
-    grpc::Status status =
-        stub->ListTownshipStudents(call.get(), request, &page);
-    if (!status.ok()) return context.Fail(status);
-    for (v1::Student& s : *page.mutable_students()) {
-      *listing.add_students() = std::move(s);
-    }
-    listing.set_next_page_token(page.next_page_token());
-    if (!all || page.next_page_token().empty() ||
-        page.next_page_token() == request.page_token()) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
-  if (all) listing.clear_next_page_token();
+  grpc::Status status = ReadPages(
+      context, all, request,
+      [&](grpc::ClientContext* call, const v1::ListTownshipStudentsRequest& r,
+          v1::ListTownshipStudentsResponse* page) {
+        return stub->ListTownshipStudents(call, r, page);
+      },
+      [&](v1::ListTownshipStudentsResponse& page) {
+        for (v1::Student& s : *page.mutable_students()) {
+          *listing.add_students() = std::move(s);
+        }
+        return true;
+      },
+      &listing);
+  if (!status.ok()) return context.Fail(status);
   if (context.json()) return context.PrintJson(listing);
   context.out() << StudentTable(
                        listing.students(),
