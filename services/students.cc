@@ -383,19 +383,24 @@ absl::Status PrepareChangeEnrolment(const storage::ModelTxn& model,
   }
   const v1::Student& before = *found;
   const v1::Enrolment& current = before.enrolment();
+  v1::EnrolmentStatus status = current.status();
+  bool ours = current.school_id() == school_id;
+  bool attending_here = ours && (status == v1::ENROLMENT_STATUS_ENROLLED);
+  bool on_roll_here = ours && (status == v1::ENROLMENT_STATUS_ENROLLED ||
+                               status == v1::ENROLMENT_STATUS_SUSPENDED ||
+                               status == v1::ENROLMENT_STATUS_HOME_TEACHING);
+  bool free_to_enrol = status == v1::ENROLMENT_STATUS_NOT_ENROLLED ||
+                       status == v1::ENROLMENT_STATUS_WITHDRAWN ||
+                       status == v1::ENROLMENT_STATUS_TRANSFERRED_OUT ||
+                       status == v1::ENROLMENT_STATUS_DEFERRED;
+  bool pending_here = status == v1::ENROLMENT_STATUS_TRANSFER_PENDING &&
+                      current.transfer_to_school_id() == school_id;
   // Scope first, and without a word about the child: student ids are
   // sequential, so any detail in a refusal would let a school walk the
   // county's children (DOMAIN §8). A school acts on its own roll, on a
   // transfer pending to it, and may enrol a child who is on no roll.
-  bool on_no_roll = current.status() == v1::ENROLMENT_STATUS_NOT_ENROLLED ||
-                    current.status() == v1::ENROLMENT_STATUS_WITHDRAWN ||
-                    current.status() == v1::ENROLMENT_STATUS_TRANSFERRED_OUT ||
-                    current.status() == v1::ENROLMENT_STATUS_DEFERRED;
-  bool pending_here =
-      current.status() == v1::ENROLMENT_STATUS_TRANSFER_PENDING &&
-      current.transfer_to_school_id() == school_id;
-  if (current.school_id() != school_id && !pending_here &&
-      !(on_no_roll && change.change_case() == v1::EnrolmentChange::kEnrol)) {
+  if (!ours && !pending_here &&
+      !(free_to_enrol && change.change_case() == v1::EnrolmentChange::kEnrol)) {
     return PermissionDeniedError(
         absl::StrCat("学生 ", change.student_id(), " 不在本校学籍中"),
         absl::StrCat("student ", change.student_id(),
@@ -414,16 +419,6 @@ absl::Status PrepareChangeEnrolment(const storage::ModelTxn& model,
                                    FormatDay(ToCivilDay(current.effective_date()))));
   }
 
-  v1::EnrolmentStatus status = current.status();
-  bool ours = current.school_id() == school_id;
-  bool attending_here = ours && (status == v1::ENROLMENT_STATUS_ENROLLED);
-  bool on_roll_here = ours && (status == v1::ENROLMENT_STATUS_ENROLLED ||
-                               status == v1::ENROLMENT_STATUS_SUSPENDED ||
-                               status == v1::ENROLMENT_STATUS_HOME_TEACHING);
-  bool free_to_enrol = status == v1::ENROLMENT_STATUS_NOT_ENROLLED ||
-                       status == v1::ENROLMENT_STATUS_WITHDRAWN ||
-                       status == v1::ENROLMENT_STATUS_TRANSFERRED_OUT ||
-                       status == v1::ENROLMENT_STATUS_DEFERRED;
   if (status == v1::ENROLMENT_STATUS_DECEASED) {
     return Illegal(before, "不能再变更学籍", "no change is possible");
   }
