@@ -111,8 +111,9 @@ void NoteMorePages(CliContext& context, const std::string& next_page_token);
 // Reads a paged listing into *listing: the page at request's page_token
 // and, with `all`, every next page until the last. `fetch` makes one call;
 // `take` moves one page's rows into *listing and returns false to stop
-// early. *listing keeps the token to go on from (none after `all`). A
-// server that repeats a token ends the loop rather than spin on it.
+// early. *listing keeps the token to go on from (none after `all` or an
+// early stop). A server that repeats a token ends the loop rather than
+// spin on it.
 template <typename Request, typename Response, typename Fetch, typename Take>
 grpc::Status ReadPages(CliContext& context, bool all, Request request,
                        Fetch fetch, Take take, Response* listing) {
@@ -121,8 +122,9 @@ grpc::Status ReadPages(CliContext& context, bool all, Request request,
     auto call = context.NewCall();
     grpc::Status status = fetch(call.get(), request, &page);
     if (!status.ok()) return status;
+    // A listing `take` ended has nothing more to offer.
     bool go_on = take(page);
-    listing->set_next_page_token(page.next_page_token());
+    listing->set_next_page_token(go_on ? page.next_page_token() : "");
     if (!go_on || !all || page.next_page_token().empty() ||
         page.next_page_token() == request.page_token()) {
       break;

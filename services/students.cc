@@ -398,9 +398,12 @@ absl::Status PrepareChangeEnrolment(const storage::ModelTxn& model,
   // Scope first, and without a word about the child: student ids are
   // sequential, so any detail in a refusal would let a school walk the
   // county's children (DOMAIN §8). A school acts on its own roll, on a
-  // transfer pending to it, and may enrol a child who is on no roll.
-  if (!ours && !pending_here &&
-      !(free_to_enrol && change.change_case() == v1::EnrolmentChange::kEnrol)) {
+  // transfer pending to it, and may enrol a child who is on no roll or
+  // defer their entry (a child a township found, say, who has no school).
+  bool takes_a_free_child =
+      free_to_enrol && (change.change_case() == v1::EnrolmentChange::kEnrol ||
+                        change.change_case() == v1::EnrolmentChange::kDeferEntry);
+  if (!ours && !pending_here && !takes_a_free_child) {
     return PermissionDeniedError(
         absl::StrCat("学生 ", change.student_id(), " 不在本校学籍中"),
         absl::StrCat("student ", change.student_id(),

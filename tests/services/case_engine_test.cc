@@ -17,6 +17,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "services/dates.h"
+#include "services/students.h"
 #include "tests/services/case_fixture.h"
 
 namespace baoxue::services::testing_server {
@@ -510,6 +511,19 @@ TEST_F(CaseEngineTest, R7ReportOfAnUnknownChildRegistersThemAndOpensACase) {
   EXPECT_EQ(c->open_sequence(), *seq);
   EXPECT_EQ(c->household_village_code(), kXunzhongVillage2);
   EXPECT_THAT(Days(c->evidence(0)), ElementsAre(CD(2026, 10, 15)));
+
+  // The child is on no school's roll: a school may defer their entry (or
+  // enrol them), although it is not their school of record.
+  v1::EnrolmentChange defer;
+  defer.set_student_id(s->student_id());
+  *defer.mutable_effective_date() = D(2026, 10, 16);
+  *defer.mutable_defer_entry()->mutable_end_date() = D(2027, 8, 31);
+  defer.mutable_defer_entry()->set_certificate_reference("缓〔2026〕7号");
+  absl::StatusOr<uint64_t> deferred = Submit(
+      xz_school_, [&](const storage::ModelTxn& model, v1::Event* event) {
+        return PrepareChangeEnrolment(model, kXunzhongPrimary, defer, event);
+      });
+  EXPECT_TRUE(deferred.ok()) << deferred.status();
 
   // A child the county knows is not registered again.
   v1::Student known = Enrol(xz_token_, NewChild("林小明"));
