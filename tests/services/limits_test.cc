@@ -10,6 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/accounts.h"
@@ -171,16 +173,29 @@ TEST_F(LimitsTest, AWriteWhoseDeadlinePassedInTheQueueIsNotExecuted) {
   EnsureCounty();
   const uint64_t before = LastSequence();
   BlockSequencer();
-  {
+  grpc::Status late_status;
+  std::thread late([&] {
     grpc::ClientContext context;
     Prepare(&context, &admin_token_);
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::milliseconds(300));
     v1::CreateTownshipResponse response;
-    grpc::Status status = bureau_->CreateTownship(
+    late_status = bureau_->CreateTownship(
         &context, Township(kYangmei, "杨梅乡", "late-1"), &response);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  });
+  // Release the sequencer only once the request has reached the server
+  // (its call holds a slot; the command is queued behind the blocker) and
+  // its server-side deadline — at most 300 ms after it arrived — has
+  // passed. Releasing earlier on a loaded machine let a request that
+  // arrived late run before its deadline.
+  absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (server_->gate()->InFlight(kFirstBureauAccountId) == 0 &&
+         absl::Now() < give_up) {
+    std::this_thread::yield();
   }
+  absl::SleepFor(absl::Milliseconds(350));
+  late.join();
+  EXPECT_EQ(late_status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   Release();
   // The sequencer now meets the late command; the next write, queued after
   // it, tells us it has been dealt with.
