@@ -384,20 +384,7 @@ void RegisterBureauCommands(CommandRegistry* registry) {
       .summary = {"列出账号", "list accounts"},
       .examples = {"baoxue bureau accounts list",
                    "baoxue bureau accounts list --all --json"},
-      .flags =
-          {
-              {.name = "page_size",
-               .kind = FlagKind::kInt,
-               .value_name = "N",
-               .help = {"每页条数，1–1000，默认 100",
-                        "accounts per page, 1-1000, default 100"}},
-              {.name = "page_token",
-               .value_name = "TOKEN",
-               .help = {"从上一页末尾继续", "continue after a previous page"}},
-              {.name = "all",
-               .kind = FlagKind::kBool,
-               .help = {"逐页取回全部账号", "fetch every page"}},
-          },
+      .flags = PagingFlags(),
       .run = ListAccounts,
   });
   registry->AddCommand({

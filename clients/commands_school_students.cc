@@ -775,20 +775,7 @@ void RegisterSchoolStudentCommands(CommandRegistry* registry) {
                   "list the school's students (ID numbers masked)"},
       .examples = {"baoxue school students list",
                    "baoxue school students list --all --json"},
-      .flags =
-          {
-              {.name = "page_size",
-               .kind = FlagKind::kInt,
-               .value_name = "N",
-               .help = {"每页条数，1–1000，默认 100",
-                        "students per page, 1-1000, default 100"}},
-              {.name = "page_token",
-               .value_name = "TOKEN",
-               .help = {"从上一页末尾继续", "continue after a previous page"}},
-              {.name = "all",
-               .kind = FlagKind::kBool,
-               .help = {"逐页取回全部学生", "fetch every page"}},
-          },
+      .flags = PagingFlags(),
       .run = ListStudents,
   });
   registry->AddCommand({

@@ -472,20 +472,7 @@ void RegisterTownshipCommands(CommandRegistry* registry) {
                   "numbers masked)"},
       .examples = {"baoxue township students list",
                    "baoxue township students list --all --json"},
-      .flags =
-          {
-              {.name = "page_size",
-               .kind = FlagKind::kInt,
-               .value_name = "N",
-               .help = {"每页条数，1–1000，默认 100",
-                        "children per page, 1-1000, default 100"}},
-              {.name = "page_token",
-               .value_name = "TOKEN",
-               .help = {"从上一页末尾继续", "continue after a previous page"}},
-              {.name = "all",
-               .kind = FlagKind::kBool,
-               .help = {"逐页取回全部", "fetch every page"}},
-          },
+      .flags = PagingFlags(),
       .run = ListStudents,
   });
   registry->AddCommand({
