@@ -429,6 +429,10 @@ class LogBench {
         if (hour == 17) Reports(&appender, day, school_index);
       }
       if (school_day) ++school_index;
+      // The day's commands are answered before the clock moves on, so that
+      // each is recorded on its own day (a report recorded weeks after its
+      // date would be refused, as the API would refuse it).
+      appender.Drain();
       if (setup_events_ + appender.submitted() >= next_report) {
         std::fprintf(stderr, "  appended %s events (%s), %.0f s\n",
                      Commas(setup_events_ + appender.submitted()).c_str(),
@@ -530,7 +534,7 @@ class LogBench {
     std::fflush(stdout);
     rows_.push_back(absl::StrFormat(
         "| worker apply rate on a backlog of %s events (events/s) | %s | raw "
-        "read + parse of the same events (events/s) | %s | %.2f | — | — | "
+        "read + parse of the same events (events/s) | %s | %.3f | — | — | "
         "%s s; %s absence rows/s |",
         Commas(backlog), Commas(rate), Commas(raw_rate), rate / raw_rate,
         Seconds(seconds), Commas(raw.rows / seconds)));
@@ -551,21 +555,35 @@ class LogBench {
                        last_sequence_));
     const double rate = last_sequence_ / seconds;
     const double raw_rate = raw.events / raw.seconds;
-    const bool met = seconds <= 120;
+    // The target is for 10 M events; a smaller log is judged by the time
+    // 10 M would take at its rate (an optimistic guess: the rate falls as
+    // the log and the projections grow).
+    constexpr double kTargetEvents = 10'000'000;
+    const bool full = last_sequence_ >= kTargetEvents;
+    const double projected = kTargetEvents / rate;
+    const bool met = full ? seconds <= 120 : projected <= 120;
+    std::string verdict = met ? "yes" : "**no**";
+    std::string note = absl::StrCat(Commas(rate), " events/s");
+    if (!full) {
+      verdict = absl::StrCat(met ? "yes" : "**no**", " (projected)");
+      note = absl::StrCat(note, "; 10,000,000 at this rate: ",
+                          Commas(projected), " s");
+    }
     std::printf(
         "5  rebuild of %s events: %.1f s, %s events/s; raw read + parse of "
         "the same events: %.2f s, %s events/s; ratio (time) %.2f; target "
-        "≤ 120 s: %s\n",
+        "≤ 120 s for 10 M: %s%s\n",
         Commas(last_sequence_).c_str(), seconds, Commas(rate).c_str(),
         raw.seconds, Commas(raw_rate).c_str(), seconds / raw.seconds,
-        met ? "met" : "NOT met");
+        met ? "met" : "NOT met",
+        full ? "" : absl::StrCat(" (projected ", Commas(projected), " s)").c_str());
     std::fflush(stdout);
     rows_.push_back(absl::StrFormat(
         "| rebuild of %s events (s; ratio = rebuild time / raw time, lower is "
         "better) | %s | raw read + parse of the same events (s) | %s | %.2f | "
-        "≤ 120 s | %s | %s events/s |",
+        "≤ 120 s | %s | %s |",
         Commas(last_sequence_), Seconds(seconds), Seconds(raw.seconds),
-        seconds / raw.seconds, met ? "yes" : "**no**", Commas(rate)));
+        seconds / raw.seconds, verdict, note));
   }
 
   void WriteMarkdown() {
