@@ -137,6 +137,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   auto database = std::unique_ptr<Database>(new Database());
   database->options_ = options;
   database->path_ = options.path;
+  // Tickers only: the timers would cost a clock read per operation.
+  database->statistics_ = rocksdb::CreateDBStatistics();
+  database->statistics_->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
   RETURN_IF_ERROR(database->OpenInstance());
   RETURN_IF_ERROR(database->CheckSchemaVersion());
   return database;
@@ -156,6 +159,7 @@ absl::Status Database::OpenInstance() {
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kAbsoluteConsistency;
   if (options_.env != nullptr) db_options.env = options_.env;
   db_options.IncreaseParallelism(2);
+  db_options.statistics = statistics_;
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
@@ -224,6 +228,17 @@ absl::Status Database::Reopen() {
   absl::MutexLock lock(&gate_mu_);
   swapping_ = false;
   return status;
+}
+
+uint64_t Database::KeysRead() const {
+  uint64_t keys = 0;
+  for (rocksdb::Tickers ticker :
+       {rocksdb::NUMBER_KEYS_READ, rocksdb::NUMBER_MULTIGET_KEYS_READ,
+        rocksdb::NUMBER_DB_SEEK, rocksdb::NUMBER_DB_NEXT,
+        rocksdb::NUMBER_DB_PREV}) {
+    keys += statistics_->getTickerCount(ticker);
+  }
+  return keys;
 }
 
 std::unique_ptr<rocksdb::Iterator> Database::NewIterator(
