@@ -67,8 +67,11 @@ class Database {
     std::string path;
     // Tests substitute an Env that injects faults.
     rocksdb::Env* env = nullptr;
-    // Block cache for the projection and model families, in bytes.
-    size_t block_cache_bytes = 64 << 20;
+    // Block cache shared by every family (data, index and filter blocks),
+    // in bytes.
+    size_t block_cache_bytes = 128 << 20;
+    // All memtables together, in bytes.
+    size_t write_buffer_bytes = 128 << 20;
     // Opens without writing anything (to inspect a backup): nothing is
     // created, and a directory without a schema version is refused.
     bool read_only = false;
