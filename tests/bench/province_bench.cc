@@ -294,11 +294,18 @@ class ProvinceBench {
   void StartServer() {
     std::string error;
     const absl::CivilDay start = data_.enrol_date();
+    // The server's environment is minimal; glibc's malloc tunables pass
+    // through, for memory experiments (MALLOC_ARENA_MAX=2 ...).
+    std::map<std::string, std::string> env;
+    for (const char* name : {"MALLOC_ARENA_MAX", "GLIBC_TUNABLES"}) {
+      if (const char* value = std::getenv(name)) env[name] = value;
+    }
     server_ = e2e::ServerProcess::Start(
         data_dir_.path(), work_.path(), &error,
         {absl::StrFormat("--simulated_time=%04d-%02d-%02d", start.year(),
                          start.month(), start.day()),
-         "--max_calls_per_account=1024"});
+         "--max_calls_per_account=1024"},
+        env);
     Check(server_ != nullptr, "baoxue-server: " + error);
     server_pid = server_->pid();
     client_ = std::make_unique<demo::DemoClient>(server_->address(), "zh");
