@@ -1,7 +1,6 @@
 #include "services/case_engine.h"
 
 #include <algorithm>
-#include <cassert>
 #include <map>
 #include <set>
 #include <vector>
@@ -859,8 +858,9 @@ absl::Status Run::CheckReporting(absl::Time now) {
 absl::Status Run::CountOpenAlerts(const v1::School& school, int delta) {
   for (const std::string& scope : {std::string(), school.township_code()}) {
     ASSIGN_OR_RETURN(uint64_t n, CountUnresolvedReportingAlerts(*model_, scope));
-    // Alerts open and resolve in pairs, so n never goes below zero.
-    assert(delta > 0 || n > 0);
+    // Alerts open and resolve in pairs, so n goes below zero only in a
+    // directory whose alerts opened before this counter existed; there it
+    // stays at zero, and a rebuild (--rebuild) recounts.
     model_->Put(OpenAlertsKey(scope),
                 storage::EncodeFixed64(delta < 0 && n == 0 ? 0 : n + delta));
   }
