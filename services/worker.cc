@@ -198,6 +198,14 @@ absl::Status Worker::Rebuild() {
   storage::Database::PutConsumerOffset(&batch, database_->meta(), kConsumerName,
                                        0);
   RETURN_IF_ERROR(database_->Write(&batch, /*sync=*/true));
+  // The tombstone hides the old projection but leaves its keys in place
+  // until compaction reaches them: every read and scan of the replay would
+  // step over them. Compacting now drops them at once; it changes nothing
+  // a reader can see, so a crash during it loses nothing.
+  RETURN_IF_ERROR(storage::FromRocks(
+      database_->db()->CompactRange(rocksdb::CompactRangeOptions(),
+                                    database_->projection(), nullptr, nullptr),
+      "projection compaction"));
   {
     absl::MutexLock lock(&mu_);
     applied_ = 0;
