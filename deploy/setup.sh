@@ -16,6 +16,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev
+  libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev openssl
   clang libclang-rt-14-dev
