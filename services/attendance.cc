@@ -109,6 +109,7 @@ absl::Status PrepareAttendanceReport(
   absl::flat_hash_set<absl::string_view> seen;
   seen.reserve(request.absences_size());
   report.mutable_absences()->Reserve(request.absences_size());
+  StudentsByNumber students(model);
   for (int i = 0; i < request.absences_size(); ++i) {
     const v1::Absence& row = request.absences(i);
     // Built only for a bad row: most reports have none, and formatting two
@@ -144,8 +145,9 @@ absl::Status PrepareAttendanceReport(
       fail(MessageIn(reason, Lang::kZh), MessageIn(reason, Lang::kEn));
       continue;
     }
-    ASSIGN_OR_RETURN(auto student, FindStudentByNumber(model, row.student_number()));
-    if (!student.has_value()) {
+    ASSIGN_OR_RETURN(const v1::Student* student,
+                     students.Find(row.student_number()));
+    if (student == nullptr) {
       fail("本县没有这个学籍号", "no child of the county has this number");
       continue;
     }

@@ -285,15 +285,22 @@ absl::Status Database::Write(rocksdb::WriteBatch* batch, bool sync) {
 
 absl::StatusOr<std::optional<std::string>> Database::Get(
     Family family, absl::string_view key) const {
+  std::string value;
+  ASSIGN_OR_RETURN(bool found, GetInto(family, key, &value));
+  if (!found) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(value));
+}
+
+absl::StatusOr<bool> Database::GetInto(Family family, absl::string_view key,
+                                       std::string* value) const {
   Access access(this);
   rocksdb::DB* db = db_.load();
   if (db == nullptr) return ClosedError();
-  std::string value;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), handle(family),
-                              rocksdb::Slice(key.data(), key.size()), &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
+                              rocksdb::Slice(key.data(), key.size()), value);
+  if (s.IsNotFound()) return false;
   RETURN_IF_ERROR(FromRocks(s, "read"));
-  return std::optional<std::string>(std::move(value));
+  return true;
 }
 
 absl::StatusOr<uint64_t> Database::ConsumerOffset(absl::string_view name) const {
