@@ -187,6 +187,8 @@ int SystemStatus(CliContext& context, const FlagValues& flags) {
                          response.worker_lag_millis(), " ms")
           : absl::StrCat(response.worker_lag_events(), " 个事件，",
                          response.worker_lag_millis(), " 毫秒")},
+      {en ? "Keys read from storage" : "存储已读键数",
+       absl::StrCat(response.storage_keys_read())},
   });
   return kExitOk;
 }

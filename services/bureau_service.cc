@@ -115,6 +115,7 @@ grpc::ServerUnaryReactor* BureauServiceImpl::GetSystemStatus(
         response->set_last_sequence(last);
         response->set_worker_applied_sequence(applied);
         response->set_worker_lag_events(last > applied ? last - applied : 0);
+        response->set_storage_keys_read(database_->KeysRead());
         if (simulated_clock_ != nullptr) {
           *response->mutable_simulated_time() =
               google::protobuf::util::TimeUtil::NanosecondsToTimestamp(

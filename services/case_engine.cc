@@ -54,6 +54,11 @@ std::string ReportingStateKey(absl::string_view school_id) {
 std::string AlertKey(absl::string_view school_id) {
   return Key(KeySpace::kReportingAlert).Str(school_id).data();
 }
+// The unresolved alerts of the county ("") or of one township, kept next to
+// the alerts so that a summary reads one key, not every school's alert.
+std::string OpenAlertsKey(absl::string_view township_code) {
+  return Key(KeySpace::kCounter).Str("open_alerts").Str(township_code).data();
+}
 std::string RosterKey(absl::string_view village, absl::string_view id_number) {
   return Key(KeySpace::kRoster).Str(village).Str(id_number).data();
 }
@@ -168,6 +173,9 @@ class Run {
   absl::Status FireDeadline(absl::string_view case_id, v1::DeadlineKind kind,
                             absl::Time due);
   absl::Status CheckReporting(absl::Time now);
+  // Adds `delta` to the unresolved alerts of the county and of the
+  // school's township.
+  absl::Status CountOpenAlerts(const v1::School& school, int delta);
 
   absl::Status OpenOrAddEvidence(const v1::Student& student, v1::CaseKind kind,
                                  std::vector<v1::RuleEvidence> evidence);
@@ -853,22 +861,36 @@ absl::Status Run::CheckReporting(absl::Time now) {
     model_->PutProto(ReportingStateKey(school.school_id()), state);
 
     ASSIGN_OR_RETURN(auto alert, FindReportingAlert(*model_, school.school_id()));
+    const bool unresolved = alert.has_value() && !alert->resolved();
     if (state.consecutive_missing() >= settings.missing_report_alert_days()) {
       v1::ReportingAlert a;
-      if (alert.has_value() && !alert->resolved()) {
+      if (unresolved) {
         a = *alert;
       } else {
         a.set_school_id(school.school_id());
         *a.mutable_first_missing_date() = state.first_missing_date();
         *a.mutable_raise_time() = event_.record_time();
+        RETURN_IF_ERROR(CountOpenAlerts(school, +1));
       }
       a.set_missing_days(state.consecutive_missing());
       model_->PutProto(AlertKey(school.school_id()), a);
-    } else if (alert.has_value() && !alert->resolved() &&
-               state.consecutive_missing() == 0) {
+    } else if (unresolved && state.consecutive_missing() == 0) {
       alert->set_resolved(true);
       model_->PutProto(AlertKey(school.school_id()), *alert);
+      RETURN_IF_ERROR(CountOpenAlerts(school, -1));
     }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Run::CountOpenAlerts(const v1::School& school, int delta) {
+  for (const std::string& scope : {std::string(), school.township_code()}) {
+    ASSIGN_OR_RETURN(uint64_t n, CountUnresolvedReportingAlerts(*model_, scope));
+    // Alerts open and resolve in pairs, so n goes below zero only in a
+    // directory whose alerts opened before this counter existed; there it
+    // stays at zero, and a rebuild (--rebuild) recounts.
+    model_->Put(OpenAlertsKey(scope),
+                storage::EncodeFixed64(delta < 0 && n == 0 ? 0 : n + delta));
   }
   return absl::OkStatus();
 }
@@ -1190,6 +1212,14 @@ absl::StatusOr<std::optional<v1::Case>> FindOpenCaseOf(
 absl::StatusOr<std::optional<v1::ReportingAlert>> FindReportingAlert(
     const ModelTxn& model, absl::string_view school_id) {
   return Find<v1::ReportingAlert>(model, AlertKey(school_id));
+}
+
+absl::StatusOr<uint64_t> CountUnresolvedReportingAlerts(
+    const ModelTxn& model, absl::string_view township_code) {
+  ASSIGN_OR_RETURN(auto stored, model.Get(OpenAlertsKey(township_code)));
+  uint64_t value = 0;
+  if (stored.has_value()) storage::DecodeFixed64(*stored, &value);
+  return value;
 }
 
 absl::Status CaseEngine::Apply(const v1::Event& event, ModelTxn* model) {

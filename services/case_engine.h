@@ -52,6 +52,10 @@ absl::StatusOr<std::optional<v1::Case>> FindOpenCaseOf(
     const storage::ModelTxn& model, absl::string_view student_id);
 absl::StatusOr<std::optional<v1::ReportingAlert>> FindReportingAlert(
     const storage::ModelTxn& model, absl::string_view school_id);
+// The schools with an unresolved reporting alert, in the county
+// (township_code "") or in one township.
+absl::StatusOr<uint64_t> CountUnresolvedReportingAlerts(
+    const storage::ModelTxn& model, absl::string_view township_code);
 // The prefix of a case's history entries, in event order.
 std::string CaseHistoryPrefix(absl::string_view case_id);
 std::string CaseKeyPrefix();

@@ -238,22 +238,11 @@ absl::StatusOr<v1::CaseSummary> ReadSummary(const storage::Database* database,
   summary.set_escalated_to_bureau(bureau);
   summary.set_zero_dropout(summary.out_of_school() == 0);
   if (scope != LedgerScope::kSchool) {
-    auto mirror = OpenMirror(database);
-    std::vector<std::string> schools;
-    RETURN_IF_ERROR(ForEachRecord<v1::School>(*mirror, SchoolKeyPrefix(),
-                                              [&](v1::School&& s) {
-                                                if (scope == LedgerScope::kCounty ||
-                                                    s.township_code() == scope_id) {
-                                                  schools.push_back(s.school_id());
-                                                }
-                                                return true;
-                                              }));
-    for (const std::string& id : schools) {
-      ASSIGN_OR_RETURN(auto alert, FindReportingAlert(*mirror, id));
-      if (alert.has_value() && !alert->resolved()) {
-        summary.set_schools_not_reporting(summary.schools_not_reporting() + 1);
-      }
-    }
+    ASSIGN_OR_RETURN(uint64_t alerts,
+                     CountUnresolvedReportingAlerts(
+                         *OpenMirror(database),
+                         scope == LedgerScope::kCounty ? "" : scope_id));
+    summary.set_schools_not_reporting(alerts);
   }
   return summary;
 }

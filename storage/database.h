@@ -29,6 +29,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/write_batch.h"
 
 namespace baoxue::storage {
@@ -66,8 +67,11 @@ class Database {
     std::string path;
     // Tests substitute an Env that injects faults.
     rocksdb::Env* env = nullptr;
-    // Block cache for the projection and model families, in bytes.
-    size_t block_cache_bytes = 64 << 20;
+    // Block cache shared by every family (data, index and filter blocks),
+    // in bytes.
+    size_t block_cache_bytes = 128 << 20;
+    // All memtables together, in bytes.
+    size_t write_buffer_bytes = 128 << 20;
     // Opens without writing anything (to inspect a backup): nothing is
     // created, and a directory without a schema version is refused.
     bool read_only = false;
@@ -164,6 +168,11 @@ class Database {
   // The schema version stored in the directory.
   absl::StatusOr<uint64_t> SchemaVersion() const;
 
+  // Keys read from storage since Open(), by every reader: point reads plus
+  // iterator seeks and steps. Read around a query on an idle server, it
+  // says what the query cost (issue 8: no ledger query may scan all cases).
+  uint64_t KeysRead() const;
+
   // Test hook: called before every Write; a non-OK result fails that write
   // as if storage had.
   void SetWriteFaultForTesting(std::function<absl::Status()> fault) {
@@ -181,6 +190,8 @@ class Database {
   absl::Status CheckSchemaVersion();
 
   Options options_;
+  // Shared by every instance Reopen() opens, so counts survive a reopen.
+  std::shared_ptr<rocksdb::Statistics> statistics_;
   std::string path_;
   std::atomic<rocksdb::DB*> db_{nullptr};
   std::array<std::atomic<rocksdb::ColumnFamilyHandle*>, kFamilies> handles_{};

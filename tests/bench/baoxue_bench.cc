@@ -21,8 +21,8 @@
 //
 // The baselines run first (registration order); each gRPC benchmark reads
 // the baseline of the same run and reports figure, baseline and ratio as
-// counters. With --results_md=FILE the table of the last repetition of each
-// figure is written as Markdown rows (deploy/bench.sh adds the header).
+// counters. With --results_md=FILE the rows of the last repetition of each
+// figure are appended to FILE (tests/bench/results.h).
 //
 // Single-threaded set-up; the benchmark bodies are thread-safe where they
 // run with ->Threads(n) (each thread owns one student and one latency slot).
@@ -57,6 +57,7 @@
 #include "rocksdb/write_batch.h"
 #include "services/server.h"
 #include "storage/clock.h"
+#include "tests/bench/results.h"
 
 namespace baoxue::bench {
 namespace {
@@ -87,20 +88,9 @@ std::string MakeTempDir(const std::string& name) {
 
 // ---- Results shared between the baselines and the figures of one run.
 
-struct Row {
-  std::string figure;    // e.g. "durable batched ingest (rows/s)"
-  double value = 0;
-  std::string baseline;  // what the baseline is
-  double baseline_value = 0;
-  std::string target;    // e.g. "ratio >= 0.5"
-  bool met = false;
-  std::string note;      // p50/p99 etc.
-};
-
 std::mutex results_mu;
 std::map<std::string, double> baselines;  // name -> rate, last repetition
-std::map<std::string, Row> rows;          // key -> row, last repetition
-std::vector<std::string> row_order;
+ResultTable results;                      // the last repetition of each row
 
 void SetBaseline(const std::string& name, double value) {
   std::lock_guard<std::mutex> lock(results_mu);
@@ -111,17 +101,9 @@ double Baseline(const std::string& name) {
   auto it = baselines.find(name);
   return it == baselines.end() ? 0 : it->second;
 }
-void SetRow(const std::string& key, Row row) {
+void SetRow(const std::string& key, ResultRow row) {
   std::lock_guard<std::mutex> lock(results_mu);
-  if (rows.count(key) == 0) row_order.push_back(key);
-  rows[key] = std::move(row);
-}
-
-double Percentile(std::vector<double>* v, double p) {
-  if (v->empty()) return 0;
-  std::sort(v->begin(), v->end());
-  size_t i = static_cast<size_t>(p * (v->size() - 1) + 0.5);
-  return (*v)[std::min(i, v->size() - 1)];
+  results.Set(key, std::move(row));
 }
 
 // Per-thread latency slots for a ->Threads(n) benchmark: thread i writes
@@ -704,24 +686,6 @@ void BM_GrpcHomeVisit(benchmark::State& state) {
   }
 }
 
-void WriteMarkdown(const std::string& path) {
-  std::ofstream out(path);
-  out << "| figure | value | baseline | baseline value | ratio | target | met? | latency |\n"
-      << "|---|---:|---|---:|---:|---|---|---|\n";
-  for (const std::string& key : row_order) {
-    const Row& r = rows[key];
-    const bool has_baseline = r.baseline_value > 0;
-    out << absl::StrFormat(
-        "| %s | %.0f | %s | %s | %s | %s | %s | %s |\n", r.figure, r.value,
-        r.baseline,
-        has_baseline ? absl::StrFormat("%.0f", r.baseline_value) : "—",
-        has_baseline ? absl::StrFormat("%.2f", r.value / r.baseline_value) : "—",
-        r.target,
-                           r.target == "—" ? "—" : (r.met ? "yes" : "**no**"),
-                           r.note);
-  }
-}
-
 }  // namespace
 }  // namespace baoxue::bench
 
@@ -773,6 +737,9 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   bench_server.Stop();
-  if (!results_md.empty()) WriteMarkdown(results_md);
+  if (!results_md.empty() && !results.AppendTo(results_md)) {
+    std::fprintf(stderr, "baoxue_bench: cannot write %s\n", results_md.c_str());
+    return 1;
+  }
   return 0;
 }

@@ -118,6 +118,8 @@ class ServerProcess {
   int Stop(int signal = SIGTERM);
 
   int port() const { return port_; }
+  // The server's process id (its /proc entry tells its memory).
+  pid_t pid() const { return pid_; }
   // "127.0.0.1:<port>".
   std::string address() const;
   // The bureau administrator's token file in the data directory.

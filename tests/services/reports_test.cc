@@ -1,5 +1,6 @@
 // The bureau's reports over a real gRPC channel: the monthly report, the
 // ledger export stream, the audit trail and the case watch stream.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -271,6 +272,83 @@ TEST_F(ReportsTest, WatchSendsCaseChangesAndResumesAfterASequence) {
   while (resumed->Read(&change)) {
   }
   resumed->Finish();
+}
+
+// Issue 8: no ledger query reads every case. GetSystemStatus counts the keys
+// the server has read; around a query on an idle server the difference is
+// what the query read.
+TEST_F(ReportsTest, LedgerQueriesReadOnlyWhatTheyShow) {
+  constexpr int kChildren = 120;
+  const std::vector<std::string> surnames = {"林", "陈", "黄", "郑", "王", "李"};
+  const std::vector<std::string> given = {"小明", "小红", "小华", "小刚", "小芳",
+                                          "晓东", "晓梅", "志强", "秀英", "建国",
+                                          "丽娟", "海燕", "文博", "雨涵", "子轩",
+                                          "欣怡", "浩然", "梓涵", "俊杰", "佳怡"};
+  std::vector<v1::Student> children;
+  for (int i = 0; i < kChildren; ++i) {
+    children.push_back(RegisterOk(
+        school_token_, Child(surnames[i % surnames.size()] + given[i / surnames.size()],
+                             absl::CivilDay(2016, 5, 9), 100 + i)));
+  }
+  uint64_t sequence = 0;
+  for (int day = 1; day <= 3; ++day) {
+    SetCountyTime(2026, 9, day, 17);
+    v1::SubmitAttendanceReportRequest request;
+    *request.mutable_date() = D(2026, 9, day);
+    for (const v1::Student& c : children) {
+      v1::Absence* a = request.add_absences();
+      a->set_student_number(c.student_number());
+      a->set_category(v1::ABSENCE_CATEGORY_UNEXCUSED);
+    }
+    v1::SubmitAttendanceReportResponse response;
+    BX_ASSERT_OK(SubmitReport(school_token_, request, &response));
+    sequence = response.sequence();
+  }
+  using Stub = v1::BureauService::Stub;
+  v1::ListCountyCasesRequest all;
+  all.set_page_size(1000);
+  all.set_min_sequence(sequence);
+  v1::ListCountyCasesResponse every;
+  BX_ASSERT_OK(Call(bureau_.get(), &Stub::ListCountyCases, admin_token_, all, &every));
+  ASSERT_EQ(every.rows_size(), kChildren);
+
+  auto keys_read = [&](const std::function<void()>& query) {
+    uint64_t before = SystemStatus().storage_keys_read();
+    query();
+    return SystemStatus().storage_keys_read() - before;
+  };
+  // Reading every case reads at least a key per case: the count is real.
+  EXPECT_GE(keys_read([&] {
+              v1::ListCountyCasesResponse r;
+              BX_EXPECT_OK(Call(bureau_.get(), &Stub::ListCountyCases,
+                                  admin_token_, all, &r));
+            }),
+            static_cast<uint64_t>(kChildren));
+  v1::ListCountyCasesRequest page;
+  page.set_page_size(5);
+  page.mutable_filter()->set_township_code(kXunzhong);
+  v1::ListCountyCasesResponse first;
+  uint64_t page_keys = keys_read([&] {
+    BX_EXPECT_OK(Call(bureau_.get(), &Stub::ListCountyCases, admin_token_, page, &first));
+  });
+  EXPECT_EQ(first.rows_size(), 5);
+  EXPECT_GT(page_keys, 0u);
+  EXPECT_LT(page_keys, static_cast<uint64_t>(kChildren) / 2);
+  page.set_page_token(first.next_page_token());
+  EXPECT_LT(keys_read([&] {
+              v1::ListCountyCasesResponse second;
+              BX_EXPECT_OK(Call(bureau_.get(), &Stub::ListCountyCases,
+                                  admin_token_, page, &second));
+              EXPECT_EQ(second.rows_size(), 5);
+            }),
+            static_cast<uint64_t>(kChildren) / 2);
+  v1::GetSummaryResponse summary;
+  EXPECT_LT(keys_read([&] {
+              BX_EXPECT_OK(Call(bureau_.get(), &Stub::GetSummary, admin_token_,
+                                  v1::GetSummaryRequest(), &summary));
+            }),
+            static_cast<uint64_t>(kChildren) / 2);
+  EXPECT_EQ(summary.summary().open(), kChildren);
 }
 
 }  // namespace
