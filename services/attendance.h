@@ -19,11 +19,14 @@ namespace baoxue::services {
 inline constexpr int kMaxAbsencesPerReport = 5000;
 
 // Validates a school's report for one day. All or nothing: INVALID_ARGUMENT
-// lists every bad row. An identical resubmission leaves the event empty.
+// lists every bad row. An identical resubmission leaves the event empty and,
+// if `on_record` is not null, moves the report on record there (the answer
+// to the caller, without reading and parsing it a second time).
 absl::Status PrepareAttendanceReport(
     const storage::ModelTxn& model, const std::string& school_id,
     const std::string& account_id,
-    const v1::SubmitAttendanceReportRequest& request, v1::Event* event);
+    const v1::SubmitAttendanceReportRequest& request, v1::Event* event,
+    v1::AttendanceReport* on_record = nullptr);
 
 // Which school days in [start, end] `school` reported, as of `now`. A day
 // is missing once its reporting cutoff has passed without a report.

@@ -5,6 +5,7 @@
 #include <set>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
@@ -79,11 +80,16 @@ Timestamp FromTime(absl::Time t) {
 }
 absl::Time EndOfDay(absl::CivilDay day) { return CountyMidnight(day + 1); }
 
+// Whether an absence of this category can ever count toward R1/R2,
+// whatever the settings: only these days are kept in StudentAbsences.
+bool MayCount(v1::AbsenceCategory category) {
+  return category == v1::ABSENCE_CATEGORY_UNEXCUSED ||
+         category == v1::ABSENCE_CATEGORY_WHEREABOUTS_UNKNOWN;
+}
+
 bool CountsTowardRules(const v1::AbsenceDay& day,
                        const v1::RuleSettings& settings) {
-  bool unexcused = day.category() == v1::ABSENCE_CATEGORY_UNEXCUSED ||
-                   day.category() == v1::ABSENCE_CATEGORY_WHEREABOUTS_UNKNOWN;
-  if (!unexcused) return false;
+  if (!MayCount(day.category())) return false;
   return !day.half_day() ||
          settings.half_day_rule() != v1::HALF_DAY_RULE_IGNORED;
 }
@@ -562,32 +568,52 @@ absl::Status Run::OnAttendance(const v1::AttendanceReported& reported) {
   ASSIGN_OR_RETURN(v1::RuleSettings settings, Settings());
   const v1::AttendanceReport& report = reported.report();
   absl::CivilDay day = ToCivilDay(report.date());
-  std::map<std::string, const v1::Absence*> now_absent, before_absent;
-  for (const v1::Absence& a : report.absences()) now_absent[a.student_id()] = &a;
-  for (const v1::Absence& a : reported.previous().absences()) {
-    before_absent[a.student_id()] = &a;
+  // Views into the event, which outlives this call. The children of the
+  // report and of the one it corrects, in student id order (the order cases
+  // are opened in, and so numbered).
+  absl::flat_hash_map<absl::string_view, const v1::Absence*> now_absent;
+  now_absent.reserve(report.absences_size());
+  std::vector<absl::string_view> students;
+  students.reserve(report.absences_size() + reported.previous().absences_size());
+  for (const v1::Absence& a : report.absences()) {
+    now_absent[a.student_id()] = &a;
+    students.push_back(a.student_id());
   }
-  std::set<std::string> students;
-  for (const auto& [id, a] : now_absent) students.insert(id);
-  for (const auto& [id, a] : before_absent) students.insert(id);
+  for (const v1::Absence& a : reported.previous().absences()) {
+    students.push_back(a.student_id());
+  }
+  std::sort(students.begin(), students.end());
+  students.erase(std::unique(students.begin(), students.end()), students.end());
 
   std::vector<std::string> to_evaluate, to_recheck;
-  for (const std::string& id : students) {
+  for (absl::string_view student : students) {
+    std::string id(student);
     ASSIGN_OR_RETURN(v1::StudentAbsences absences, LoadAbsences(id));
     v1::StudentAbsences updated;
     bool counted_before = false;
+    // Whether the record must be written again. A day that can never count
+    // (sick or personal leave) is not kept: the rules would skip it anyway,
+    // and a report of such days then leaves the record untouched.
+    bool changed = false;
     for (const v1::AbsenceDay& a : absences.days()) {
       absl::CivilDay d = ToCivilDay(a.date());
       if (d == day) {
         counted_before = CountsTowardRules(a, settings);
+        changed = true;
         continue;
       }
-      // A year and more back is no longer any rule's business.
-      if (day - d > 400) continue;
+      // A year and more back is no longer any rule's business; nor is a
+      // day that cannot count (kept by earlier versions).
+      if (day - d > 400 || !MayCount(a.category())) {
+        changed = true;
+        continue;
+      }
       *updated.add_days() = a;
     }
     bool counts_now = false;
-    if (auto it = now_absent.find(id); it != now_absent.end()) {
+    auto it = now_absent.find(student);
+    if (it != now_absent.end() && MayCount(it->second->category())) {
+      changed = true;
       v1::AbsenceDay a;
       *a.mutable_date() = report.date();
       a.set_category(it->second->category());
@@ -601,13 +627,15 @@ absl::Status Run::OnAttendance(const v1::AttendanceReported& reported) {
                   return ToCivilDay(x.date()) < ToCivilDay(y.date());
                 });
     }
-    if (updated.days().empty()) {
+    if (!changed) {
+      // Nothing stored and nothing to store, or the same days as before.
+    } else if (updated.days().empty()) {
       model_->Delete(AbsencesKey(id));
     } else {
       model_->PutProto(AbsencesKey(id), updated);
     }
     if (counts_now) to_evaluate.push_back(id);
-    if (counted_before && !counts_now) to_recheck.push_back(id);
+    if (counted_before && !counts_now) to_recheck.push_back(std::move(id));
   }
   for (const std::string& id : to_evaluate) {
     RETURN_IF_ERROR(EvaluateAbsenceRules(id, day));

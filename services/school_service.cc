@@ -1,6 +1,7 @@
 #include "services/school_service.h"
 
 #include <memory>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "services/attendance.h"
@@ -204,23 +205,38 @@ grpc::ServerUnaryReactor* SchoolServiceImpl::SubmitAttendanceReport(
     grpc::CallbackServerContext* context,
     const v1::SubmitAttendanceReportRequest* request,
     v1::SubmitAttendanceReportResponse* response) {
+  // An identical resubmission is answered with the report on record, which
+  // prepare has just read; both run on the sequencer thread, one after the
+  // other.
+  auto on_record = std::make_shared<std::optional<v1::AttendanceReport>>();
   return rpc_->Write(
       context, Access::kSchool, *request, request->request_id(),
-      [request](const Caller& caller, const storage::ModelTxn& model,
-                v1::Event* e) {
-        return PrepareAttendanceReport(model, SchoolOf(caller),
-                                       caller.account.account_id(), *request, e);
+      [request, on_record](const Caller& caller,
+                           const storage::ModelTxn& model, v1::Event* e) {
+        v1::AttendanceReport report;
+        absl::Status status =
+            PrepareAttendanceReport(model, SchoolOf(caller),
+                                    caller.account.account_id(), *request, e,
+                                    &report);
+        if (status.ok() && e->body_case() == v1::Event::BODY_NOT_SET) {
+          *on_record = std::move(report);
+        }
+        return status;
       },
-      [this, request, response](const Caller& caller,
-                                const storage::CommandResult& result) {
+      [this, request, response, on_record](
+          const Caller& caller, const storage::CommandResult& result) {
         if (result.event != nullptr) {
           *response->mutable_report() =
               result.event->attendance_reported().report();
           response->set_sequence(result.event->sequence());
           return;
         }
-        // An identical resubmission: answer with the report on record. The
-        // sequencer thread may read the model it writes.
+        if (on_record->has_value()) {
+          *response->mutable_report() = std::move(**on_record);
+          return;
+        }
+        // Not prepared here (cannot happen today): read the report on
+        // record. The sequencer thread may read the model it writes.
         storage::ModelTxn model(database_, storage::Family::kModel);
         auto report = FindAttendanceReport(model, SchoolOf(caller),
                                            ToCivilDay(request->date()));

@@ -198,6 +198,16 @@ absl::StatusOr<std::optional<v1::Student>> FindStudentByNumber(
     const ModelTxn& model, absl::string_view student_number) {
   return FindStudentVia(model, StudentNumberKey(student_number));
 }
+absl::StatusOr<const v1::Student*> StudentsByNumber::Find(
+    absl::string_view student_number) {
+  ASSIGN_OR_RETURN(bool indexed,
+                   model_.GetInto(StudentNumberKey(student_number), &student_id_));
+  if (!indexed) return nullptr;
+  ASSIGN_OR_RETURN(bool found, model_.GetProto(StudentKey(student_id_), &student_));
+  if (!found) return nullptr;
+  return &student_;
+}
+
 absl::StatusOr<std::optional<v1::AttendanceReport>> FindAttendanceReport(
     const ModelTxn& model, absl::string_view school_id, absl::CivilDay day) {
   return Find<v1::AttendanceReport>(model, AttendanceKey(school_id, day));

@@ -111,6 +111,22 @@ absl::StatusOr<std::optional<v1::Student>> FindStudentByIdNumber(
     const storage::ModelTxn& model, absl::string_view id_number);
 absl::StatusOr<std::optional<v1::Student>> FindStudentByNumber(
     const storage::ModelTxn& model, absl::string_view student_number);
+// Looks up many children by student number in a row, reusing one record's
+// memory for each (parsing a Student into a fresh message allocates for
+// every guardian, span and string). Not thread-safe; `model` must outlive it.
+class StudentsByNumber {
+ public:
+  explicit StudentsByNumber(const storage::ModelTxn& model) : model_(model) {}
+  // The child with `student_number`, valid until the next call; null when
+  // no child has it.
+  absl::StatusOr<const v1::Student*> Find(absl::string_view student_number);
+
+ private:
+  const storage::ModelTxn& model_;
+  std::string student_id_;
+  v1::Student student_;
+};
+
 absl::StatusOr<std::optional<v1::AttendanceReport>> FindAttendanceReport(
     const storage::ModelTxn& model, absl::string_view school_id,
     absl::CivilDay day);

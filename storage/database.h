@@ -136,6 +136,10 @@ class Database {
   // the reopened instance.
   absl::StatusOr<std::optional<std::string>> Get(Family family,
                                                  absl::string_view key) const;
+  // Like Get, into "*value", whose capacity is reused: a caller reading
+  // many records in a row allocates once. False when absent.
+  absl::StatusOr<bool> GetInto(Family family, absl::string_view key,
+                               std::string* value) const;
 
   // The sequence consumer `name` has committed (0 if it never has).
   absl::StatusOr<uint64_t> ConsumerOffset(absl::string_view name) const;

@@ -18,14 +18,39 @@ ModelTxn::ModelTxn(ModelTxn* parent) : parent_(parent) {}
 
 absl::StatusOr<std::optional<std::string>> ModelTxn::Get(
     absl::string_view key) const {
+  std::string value;
+  ASSIGN_OR_RETURN(bool found, GetInto(key, &value));
+  if (!found) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(value));
+}
+
+namespace {
+
+// Reads `key` from the database under the root's `prefix`; the key is
+// copied only when there is a prefix to put before it.
+absl::StatusOr<bool> GetFromDatabase(const Database* database, Family family,
+                                     const std::string& prefix,
+                                     absl::string_view key, std::string* value) {
+  if (prefix.empty()) return database->GetInto(family, key, value);
+  return database->GetInto(family, absl::StrCat(prefix, key), value);
+}
+
+}  // namespace
+
+absl::StatusOr<bool> ModelTxn::GetInto(absl::string_view key,
+                                       std::string* value) const {
   for (const ModelTxn* t = this; t != nullptr; t = t->parent_) {
     auto it = t->staged_.find(key);
-    if (it != t->staged_.end()) return it->second;
+    if (it != t->staged_.end()) {
+      if (!it->second.has_value()) return false;
+      *value = *it->second;
+      return true;
+    }
     if (t->parent_ == nullptr) {
-      return t->database_->Get(t->family_, absl::StrCat(t->prefix_, key));
+      return GetFromDatabase(t->database_, t->family_, t->prefix_, key, value);
     }
   }
-  return std::optional<std::string>();  // unreachable: the root has a db
+  return false;  // unreachable: the root has a database
 }
 
 void ModelTxn::Put(absl::string_view key, absl::string_view value) {
@@ -38,8 +63,23 @@ void ModelTxn::Delete(absl::string_view key) {
 
 absl::StatusOr<bool> ModelTxn::GetProto(
     absl::string_view key, google::protobuf::MessageLite* out) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> value, Get(key));
-  if (!value.has_value()) return false;
+  // A staged record is parsed where it lies; a stored one is read into the
+  // reused buffer.
+  const std::string* value = nullptr;
+  for (const ModelTxn* t = this; t != nullptr && value == nullptr;
+       t = t->parent_) {
+    auto it = t->staged_.find(key);
+    if (it != t->staged_.end()) {
+      if (!it->second.has_value()) return false;
+      value = &*it->second;
+    } else if (t->parent_ == nullptr) {
+      ASSIGN_OR_RETURN(bool found, GetFromDatabase(t->database_, t->family_,
+                                                   t->prefix_, key, &scratch_));
+      if (!found) return false;
+      value = &scratch_;
+    }
+  }
+  if (value == nullptr) return false;  // unreachable: the root has a database
   if (!out->ParseFromString(*value)) {
     return LocalizedError(
         absl::StatusCode::kDataLoss, "存储的记录无法解析",

@@ -39,6 +39,8 @@ class ModelTxn {
   ModelTxn& operator=(const ModelTxn&) = delete;
 
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) const;
+  // Like Get, into "*value" (its capacity reused); false when absent.
+  absl::StatusOr<bool> GetInto(absl::string_view key, std::string* value) const;
   void Put(absl::string_view key, absl::string_view value);
   void Delete(absl::string_view key);
 
@@ -76,6 +78,9 @@ class ModelTxn {
   std::string prefix_;
   ModelTxn* parent_ = nullptr;
   Staged staged_;
+  // GetProto's buffer for records read from the database, so that reading
+  // many records in a row does not allocate for each.
+  mutable std::string scratch_;
 };
 
 }  // namespace baoxue::storage

@@ -1,6 +1,7 @@
 #include "storage/sequencer.h"
 
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -163,6 +164,12 @@ void Sequencer::ProcessGroup(std::vector<Command>& group) {
   // fingerprint). A retry can race its original into the same group.
   std::map<std::string, std::pair<size_t, std::string>> claimed;
 
+  // One Access for the whole group rather than one per model read: a
+  // 1,000-row report reads the model a few thousand times, and each
+  // Access of its own locks the database's gate. Released before the
+  // commands are answered; Recover() below needs none held.
+  std::optional<Database::Access> access;
+  access.emplace(database_);
   ModelTxn model(database_, Family::kModel);
   rocksdb::WriteBatch batch;
   uint64_t next = log_->LastSequence() + 1;
@@ -266,6 +273,8 @@ void Sequencer::ProcessGroup(std::vector<Command>& group) {
       for (const auto& listener : listeners_) listener(pointers);
     }
   }
+
+  access.reset();
 
   uint64_t rejected = 0;
   for (const Outcome& outcome : outcomes) {

@@ -3,7 +3,9 @@
 //
 //   1. Durable batched ingest: SubmitAttendanceReport with 1,000 absence rows
 //      through gRPC, against raw RocksDB synced WriteBatches of the same row
-//      count and bytes.
+//      count and bytes: the same day's report again and again (written
+//      once, then identical resubmissions), and a new school day's report
+//      each iteration (each one written).
 //   2. Durable single writes with 1, 16, 64 and 256 concurrent clients:
 //      home visits (RecordAction, each client on its own child's case) and
 //      UpdateStudent (each on its own student), against raw RocksDB synced
@@ -36,6 +38,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -187,6 +190,12 @@ class BenchServer {
   const std::string& admin_token() const { return admin_token_; }
   const std::string& school_token() const { return school_token_; }
   const demo::Dataset& data() const { return *data_; }
+  // Moves the server's clock to 18:00 (county time) of `day`, never back.
+  void SetEvening(absl::CivilDay day) {
+    clock_->Set(absl::FromCivil(
+        absl::CivilSecond(day.year(), day.month(), day.day(), 18, 0, 0),
+        absl::FixedTimeZone(8 * 60 * 60)));
+  }
   // The registered students, in dataset order.
   const std::vector<v1::Student>& students() const { return students_; }
   uint64_t last_sequence() const { return last_sequence_; }
@@ -410,8 +419,11 @@ void BM_RawRocksDbSyncedBatch(benchmark::State& state) {
   state.counters["bytes_per_row"] = row_bytes;
 }
 
-// (1) figure: one SubmitAttendanceReport of kRows rows per iteration (a
-// correction of the same day after the first, each a new durable event).
+// (1) figure: one SubmitAttendanceReport of kRows rows per iteration, the
+// same report of the same day each time. Only the first is written: every
+// later one is an identical resubmission, validated row by row and then
+// answered with the report on record, with no event and no synced write.
+// The new-day figure below measures reports that are written.
 void BM_GrpcAttendanceReport(benchmark::State& state) {
   v1::SubmitAttendanceReportRequest request = ReportRequest();
   static int call = 0;
@@ -434,6 +446,55 @@ void BM_GrpcAttendanceReport(benchmark::State& state) {
   if (state.error_occurred()) return;
   SetRow("ingest",
          {.figure = "durable batched ingest: SubmitAttendanceReport, 1,000 rows (rows/s)",
+          .value = rate,
+          .baseline = "raw RocksDB synced WriteBatch of 1,000 rows, same bytes",
+          .baseline_value = baseline,
+          .target = "ratio ≥ 0.5",
+          .met = ratio >= 0.5,
+          .note = ""});
+}
+
+// (1) second figure: every iteration the report of a new school day, on
+// its evening: a first report, not a correction, as a school sends one each
+// day. (After its first iteration the figure above resubmits an identical
+// report, which the server recognises and does not write again.) The days
+// run on from the enrolment date, so the clock only moves forward and the
+// later benchmarks see a later "today"; a fixed count of iterations keeps
+// three repetitions inside the one school year of the calendar.
+constexpr int kNewDayReports = 60;
+
+void BM_GrpcAttendanceReportNewDay(benchmark::State& state) {
+  v1::SubmitAttendanceReportRequest request = ReportRequest();
+  static int call = 0;
+  static absl::CivilDay day = server->data().enrol_date();
+  const domain::SchoolCalendar& calendar = server->data().school_calendar();
+  Stopwatch watch;
+  for (auto _ : state) {
+    std::optional<absl::CivilDay> next = calendar.NextSchoolDay(day);
+    if (!next.has_value()) {
+      state.SkipWithError("the calendar has no school day left");
+      break;
+    }
+    day = *next;
+    server->SetEvening(day);
+    *request.mutable_date() = demo::ToDate(day);
+    request.set_request_id(absl::StrCat("bench-new-day-", call++));
+    grpc::ClientContext context;
+    server->Prepare(&context, server->school_token());
+    v1::SubmitAttendanceReportResponse response;
+    grpc::Status s =
+        server->school()->SubmitAttendanceReport(&context, request, &response);
+    if (!s.ok()) state.SkipWithError(s.error_message().c_str());
+  }
+  double rate = state.iterations() * kRows / watch.Seconds();
+  double baseline = Baseline("batch");
+  double ratio = baseline > 0 ? rate / baseline : 0;
+  state.counters["rows_per_s"] = rate;
+  state.counters["baseline_rows_per_s"] = baseline;
+  state.counters["ratio"] = ratio;
+  if (state.error_occurred()) return;
+  SetRow("ingest-new-day",
+         {.figure = "durable batched ingest: SubmitAttendanceReport, 1,000 rows, a new school day each (rows/s)",
           .value = rate,
           .baseline = "raw RocksDB synced WriteBatch of 1,000 rows, same bytes",
           .baseline_value = baseline,
@@ -653,6 +714,9 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("grpc/attendance_report_1000_rows",
                                BM_GrpcAttendanceReport)
       ->Unit(benchmark::kMillisecond)->UseRealTime();
+  benchmark::RegisterBenchmark("grpc/attendance_report_1000_rows_new_day",
+                               BM_GrpcAttendanceReportNewDay)
+      ->Iterations(kNewDayReports)->Unit(benchmark::kMillisecond)->UseRealTime();
   benchmark::RegisterBenchmark("raw_rocksdb/synced_single_put",
                                BM_RawRocksDbSyncedPut)
       ->Unit(benchmark::kMicrosecond)->UseRealTime();
