@@ -47,7 +47,9 @@ class CaseTransitionsTest : public CaseFixture {
     v1::CaseHistoryEntry e = LastStateChange(case_id);
     EXPECT_EQ(e.from_state(), from) << case_id;
     EXPECT_EQ(e.to_state(), to) << case_id;
-    if (!account.empty()) EXPECT_EQ(e.account_id(), account) << case_id;
+    if (!account.empty()) {
+      EXPECT_EQ(e.account_id(), account) << case_id;
+    }
   }
 };
 
