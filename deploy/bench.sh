@@ -8,7 +8,7 @@
 #                                    # 100,000 cases; a 200,000-event log
 #   deploy/bench.sh --quick          # a tenth of the sizes, to try it out
 #   deploy/bench.sh --events 10000000   # the rebuild at issue 8's size:
-#                                    # building that log takes hours today
+#                                    # building that log takes ≈ 20 min
 #   deploy/bench.sh --min_time 0.5   # seconds per Google Benchmark figure
 #   deploy/bench.sh --note "shared with two builds"   # a line under the table
 #
@@ -27,9 +27,9 @@ min_time=1
 note=""
 students=1000000
 cases=100000
-# Building a log goes through the real write path (≈ 5,000 events/s here),
-# so 10,000,000 events would take far longer than the 15 minutes the whole
-# run may take; the rebuild row projects 10,000,000 from the rate measured.
+# Building a log goes through the real write path (≈ 8,500 events/s here),
+# so 10,000,000 events would take longer than the 15 minutes the whole run
+# may take; the rebuild row projects 10,000,000 from the rate measured.
 events=200000
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -46,10 +46,10 @@
 // for both the figures and the baselines (it was just written).
 //
 // What a run costs. The log is built through the real write path, whose
-// rate this program also prints (≈ 1,800 events/s on the shared two-core
+// rate this program also prints (≈ 8,500 events/s on the quiet two-core
 // machine, each command validated and applied with the case rules), so the
-// default of 10,000,000 events takes hours to build; --events 100000 (the
-// default county) finishes in about 6 minutes. The rebuild's rate depends
+// default of 10,000,000 events takes about 20 minutes to build before the
+// rebuild starts; --events 200000 (deploy/bench.sh) about a minute. The rebuild's rate depends
 // on the mix: attendance reports, whose every absence row runs the absence
 // rules (LoadAbsences, FindCase), cost most per event.
 //
