@@ -15,7 +15,9 @@ namespace {
 // How long a read waits for the worker when the caller set no deadline.
 constexpr absl::Duration kDefaultReadWait = absl::Seconds(30);
 
-std::string Fingerprint(const google::protobuf::Message& request) {
+}  // namespace
+
+std::string RequestFingerprint(const google::protobuf::Message& request) {
   std::string bytes = request.GetTypeName();
   bytes.push_back('\0');
   {
@@ -26,8 +28,6 @@ std::string Fingerprint(const google::protobuf::Message& request) {
   }
   return Sha256Hex(bytes);
 }
-
-}  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status, Lang lang) {
   if (status.ok()) return grpc::Status::OK;
@@ -218,7 +218,7 @@ grpc::ServerUnaryReactor* RpcRunner::Write(
   storage::Command command;
   command.account_id = caller->account.account_id();
   command.request_id = request_id;
-  command.fingerprint = Fingerprint(request);
+  command.fingerprint = RequestFingerprint(request);
   auto call_deadline = context->deadline();
   if (call_deadline != std::chrono::system_clock::time_point::max()) {
     command.deadline = absl::FromChrono(call_deadline);

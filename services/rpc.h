@@ -150,6 +150,11 @@ class RpcInterceptorFactory
 // characters (empty means no idempotency).
 absl::Status ValidateRequestId(const std::string& request_id);
 
+// The digest a command carries of its request (storage::Command::
+// fingerprint): the type name, a NUL and the deterministic serialization,
+// SHA-256 in hex.
+std::string RequestFingerprint(const google::protobuf::Message& request);
+
 }  // namespace baoxue::services
 
 #endif  // BAOXUE_SERVICES_RPC_H_

@@ -37,20 +37,28 @@ absl::StatusOr<bool> GetFromDatabase(const Database* database, Family family,
 
 }  // namespace
 
-absl::StatusOr<bool> ModelTxn::GetInto(absl::string_view key,
-                                       std::string* value) const {
+absl::StatusOr<const std::string*> ModelTxn::Find(absl::string_view key,
+                                                  std::string* buffer) const {
   for (const ModelTxn* t = this; t != nullptr; t = t->parent_) {
     auto it = t->staged_.find(key);
     if (it != t->staged_.end()) {
-      if (!it->second.has_value()) return false;
-      *value = *it->second;
-      return true;
+      return it->second.has_value() ? &*it->second : nullptr;
     }
     if (t->parent_ == nullptr) {
-      return GetFromDatabase(t->database_, t->family_, t->prefix_, key, value);
+      ASSIGN_OR_RETURN(bool found, GetFromDatabase(t->database_, t->family_,
+                                                   t->prefix_, key, buffer));
+      return found ? buffer : nullptr;
     }
   }
-  return false;  // unreachable: the root has a database
+  return nullptr;  // unreachable: the root has a database
+}
+
+absl::StatusOr<bool> ModelTxn::GetInto(absl::string_view key,
+                                       std::string* value) const {
+  ASSIGN_OR_RETURN(const std::string* found, Find(key, value));
+  if (found == nullptr) return false;
+  if (found != value) *value = *found;
+  return true;
 }
 
 void ModelTxn::Put(absl::string_view key, absl::string_view value) {
@@ -65,21 +73,8 @@ absl::StatusOr<bool> ModelTxn::GetProto(
     absl::string_view key, google::protobuf::MessageLite* out) const {
   // A staged record is parsed where it lies; a stored one is read into the
   // reused buffer.
-  const std::string* value = nullptr;
-  for (const ModelTxn* t = this; t != nullptr && value == nullptr;
-       t = t->parent_) {
-    auto it = t->staged_.find(key);
-    if (it != t->staged_.end()) {
-      if (!it->second.has_value()) return false;
-      value = &*it->second;
-    } else if (t->parent_ == nullptr) {
-      ASSIGN_OR_RETURN(bool found, GetFromDatabase(t->database_, t->family_,
-                                                   t->prefix_, key, &scratch_));
-      if (!found) return false;
-      value = &scratch_;
-    }
-  }
-  if (value == nullptr) return false;  // unreachable: the root has a database
+  ASSIGN_OR_RETURN(const std::string* value, Find(key, &scratch_));
+  if (value == nullptr) return false;
   if (!out->ParseFromString(*value)) {
     return LocalizedError(
         absl::StatusCode::kDataLoss, "存储的记录无法解析",

@@ -78,6 +78,11 @@ class ModelTxn {
   std::string prefix_;
   ModelTxn* parent_ = nullptr;
   Staged staged_;
+  // The record under `key`: staged (in this transaction or a parent), or
+  // read from the database into "*buffer"; null when absent or deleted.
+  absl::StatusOr<const std::string*> Find(absl::string_view key,
+                                          std::string* buffer) const;
+
   // GetProto's buffer for records read from the database, so that reading
   // many records in a row does not allocate for each.
   mutable std::string scratch_;

@@ -81,14 +81,13 @@
 #include "deploy/demo/dataset.h"
 #include "deploy/demo/demo_client.h"
 #include "deploy/demo/driver.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/attendance.h"
 #include "services/auth.h"
 #include "services/case_commands.h"
 #include "services/case_engine.h"
 #include "services/county_time.h"
+#include "services/rpc.h"
 #include "services/server.h"
 #include "services/students.h"
 #include "services/worker.h"
@@ -96,6 +95,7 @@
 #include "storage/keys.h"
 #include "storage/localized_status.h"
 #include "storage/model_txn.h"
+#include "tests/bench/results.h"
 #include "storage/sequencer.h"
 #include "storage/status_macros.h"
 
@@ -123,36 +123,21 @@ std::string MakeTempDir(const std::string& name) {
   return tmpl;
 }
 
-// 1234567 -> "1,234,567".
-std::string Commas(double value) {
-  std::string digits = absl::StrFormat("%.0f", value);
-  bool negative = !digits.empty() && digits[0] == '-';
-  if (negative) digits.erase(0, 1);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return negative ? "-" + out : out;
-}
-
 // Seconds, to two significant decimals below 10 s.
 std::string Seconds(double s) {
   return s < 10 ? absl::StrFormat("%.2f", s) : absl::StrFormat("%.0f", s);
 }
 
-// The request's digest, as the RPC layer computes it for idempotency: the
-// type name, a NUL, the deterministic serialization; SHA-256 hex.
-std::string Fingerprint(const google::protobuf::Message& request) {
-  std::string bytes = request.GetTypeName();
-  bytes.push_back('\0');
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream out(&stream);
-    out.SetSerializationDeterministic(true);
-    request.SerializeToCodedStream(&out);
-  }
-  return services::Sha256Hex(bytes);
+// A command as the RPC layer would submit it for `request` from
+// `account_id`; the caller sets its prepare.
+storage::Command CommandFor(const std::string& account_id,
+                            const std::string& request_id,
+                            const google::protobuf::Message& request) {
+  storage::Command command;
+  command.account_id = account_id;
+  command.request_id = request_id;
+  command.fingerprint = services::RequestFingerprint(request);
+  return command;
 }
 
 // ---- Submitting commands with a bounded number in flight.
@@ -256,10 +241,8 @@ storage::Command ClockTickCommand(absl::Time at, v1::ClockTickKind kind) {
 storage::Command AttendanceCommand(
     const v1::Account& school_account,
     std::shared_ptr<const v1::SubmitAttendanceReportRequest> request) {
-  storage::Command command;
-  command.account_id = school_account.account_id();
-  command.request_id = request->request_id();
-  command.fingerprint = Fingerprint(*request);
+  storage::Command command = CommandFor(
+      school_account.account_id(), request->request_id(), *request);
   command.prepare = [school_id = school_account.school_id(),
                      account_id = school_account.account_id(),
                      request](const storage::ModelTxn& model, v1::Event* e) {
@@ -272,10 +255,8 @@ storage::Command AttendanceCommand(
 storage::Command UpdateStudentCommand(
     const v1::Account& school_account,
     std::shared_ptr<const v1::UpdateStudentRequest> request) {
-  storage::Command command;
-  command.account_id = school_account.account_id();
-  command.request_id = request->request_id();
-  command.fingerprint = Fingerprint(*request);
+  storage::Command command = CommandFor(
+      school_account.account_id(), request->request_id(), *request);
   command.prepare = [school_id = school_account.school_id(), request](
                         const storage::ModelTxn& model, v1::Event* e) {
     return services::PrepareUpdateStudent(model, school_id, request->student(),
@@ -287,10 +268,8 @@ storage::Command UpdateStudentCommand(
 storage::Command RecordActionCommand(
     const services::Caller& township,
     std::shared_ptr<const v1::RecordActionRequest> request) {
-  storage::Command command;
-  command.account_id = township.account.account_id();
-  command.request_id = request->request_id();
-  command.fingerprint = Fingerprint(*request);
+  storage::Command command = CommandFor(
+      township.account.account_id(), request->request_id(), *request);
   command.prepare = [township, request](const storage::ModelTxn& model,
                                         v1::Event* e) {
     return services::PrepareRecordAction(model, township, request->case_id(),
@@ -302,10 +281,8 @@ storage::Command RecordActionCommand(
 storage::Command ReportOutOfSchoolCommand(
     const services::Caller& township,
     std::shared_ptr<const v1::ReportChildOutOfSchoolRequest> request) {
-  storage::Command command;
-  command.account_id = township.account.account_id();
-  command.request_id = request->request_id();
-  command.fingerprint = Fingerprint(*request);
+  storage::Command command = CommandFor(
+      township.account.account_id(), request->request_id(), *request);
   command.prepare = [township, request](const storage::ModelTxn& model,
                                         v1::Event* e) {
     return services::PrepareReportOutOfSchool(

@@ -61,6 +61,7 @@
 #include "grpcpp/grpcpp.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
+#include "storage/database.h"
 #include "tests/bench/results.h"
 #include "tests/e2e/server_fixture.h"
 
@@ -122,27 +123,7 @@ long ProcStatusKib(pid_t pid, const std::string& field) {
   return -1;
 }
 
-uint64_t DirectoryBytes(const std::string& dir) {
-  uint64_t bytes = 0;
-  std::error_code ec;
-  for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(dir, ec)) {
-    if (entry.is_regular_file(ec)) bytes += entry.file_size(ec);
-  }
-  return bytes;
-}
-
 std::string Mib(double kib) { return absl::StrFormat("%.0f MiB", kib / 1024); }
-
-// 1000000 -> "1,000,000".
-std::string Grouped(int64_t n) {
-  std::string digits = absl::StrCat(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 // The county, its students grouped by school, and which of them the
 // schools will report absent (one in students/cases).
@@ -460,7 +441,7 @@ class ProvinceBench {
                  {.figure = absl::StrFormat(
                       "term-start import: %s students with enrolment, %d "
                       "schools at once, 1,000 rows per chunk (rows/s)",
-                      Grouped(n), flags_.import_clients),
+                      Commas(n), flags_.import_clients),
                   .value = rate,
                   .baseline = "raw RocksDB synced WriteBatches of 1,000 rows, same row bytes",
                   .baseline_value = raw_rate,
@@ -715,7 +696,7 @@ class ProvinceBench {
                  {.figure = absl::StrFormat(
                       "ledger: a page of 50 open cases filtered by township, "
                       "%d cases, %s students (p99 ms over gRPC)",
-                      open_cases_, Grouped(data_.students().size())),
+                      open_cases_, Commas(data_.students().size())),
                   .value = page.p99_ms,
                   .baseline = "no-op gRPC call (GetSystemStatus), p99 ms",
                   .baseline_value = noop.p99_ms,
@@ -803,7 +784,8 @@ class ProvinceBench {
     std::this_thread::sleep_for(std::chrono::seconds(3));
     const long idle = ProcStatusKib(server_->pid(), "VmRSS");
     const long peak = ProcStatusKib(server_->pid(), "VmHWM");
-    const uint64_t disk = DirectoryBytes(data_dir_.path());
+    auto usage = storage::MeasureDirectory(data_dir_.path());
+    const uint64_t disk = usage.ok() ? usage->bytes : 0;
     constexpr long kTargetKib = 512 * 1024;
     std::string phases = absl::StrFormat(
         "peak by phase: import %s, reports %s, steady load %s, queries %s",

@@ -31,6 +31,18 @@ bool ResultTable::AppendTo(const std::string& path) const {
   return static_cast<bool>(out);
 }
 
+std::string Commas(double value) {
+  std::string digits = absl::StrFormat("%.0f", value);
+  bool negative = !digits.empty() && digits[0] == '-';
+  if (negative) digits.erase(0, 1);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return negative ? "-" + out : out;
+}
+
 double Percentile(std::vector<double>* v, double p) {
   if (v->empty()) return 0;
   std::sort(v->begin(), v->end());

@@ -43,6 +43,9 @@ class ResultTable {
   std::vector<std::string> order_;
 };
 
+// 1234567 -> "1,234,567" (rounded to a whole number).
+std::string Commas(double value);
+
 // The p-quantile (0..1) of `values`, nearest rank; sorts them. 0 if empty.
 double Percentile(std::vector<double>* values, double p);
 

@@ -21,17 +21,22 @@ class ReportsTest : public ServerFixture {
     child_ = RegisterOk(school_token_, Child("林小明", absl::CivilDay(2017, 3, 5), 11));
   }
 
-  // Reports `child_` unexcused on each day (school days of early September
-  // 2026) and returns the last sequence.
-  uint64_t ReportAbsent(const std::vector<v1::Date>& days) {
+  // Reports `children` (by default `child_`) unexcused on each day (school
+  // days of early September 2026) and returns the last sequence.
+  uint64_t ReportAbsent(const std::vector<v1::Date>& days,
+                        const std::vector<v1::Student>& children = {}) {
     uint64_t sequence = 0;
     for (const v1::Date& day : days) {
       SetCountyTime(day.year(), day.month(), day.day(), 17);
       v1::SubmitAttendanceReportRequest request;
       *request.mutable_date() = day;
-      v1::Absence* a = request.add_absences();
-      a->set_student_number(child_.student_number());
-      a->set_category(v1::ABSENCE_CATEGORY_UNEXCUSED);
+      const std::vector<v1::Student>& absent =
+          children.empty() ? std::vector<v1::Student>{child_} : children;
+      for (const v1::Student& c : absent) {
+        v1::Absence* a = request.add_absences();
+        a->set_student_number(c.student_number());
+        a->set_category(v1::ABSENCE_CATEGORY_UNEXCUSED);
+      }
       v1::SubmitAttendanceReportResponse response;
       EXPECT_TRUE(SubmitReport(school_token_, request, &response).ok());
       sequence = response.sequence();
@@ -290,20 +295,8 @@ TEST_F(ReportsTest, LedgerQueriesReadOnlyWhatTheyShow) {
         school_token_, Child(surnames[i % surnames.size()] + given[i / surnames.size()],
                              absl::CivilDay(2016, 5, 9), 100 + i)));
   }
-  uint64_t sequence = 0;
-  for (int day = 1; day <= 3; ++day) {
-    SetCountyTime(2026, 9, day, 17);
-    v1::SubmitAttendanceReportRequest request;
-    *request.mutable_date() = D(2026, 9, day);
-    for (const v1::Student& c : children) {
-      v1::Absence* a = request.add_absences();
-      a->set_student_number(c.student_number());
-      a->set_category(v1::ABSENCE_CATEGORY_UNEXCUSED);
-    }
-    v1::SubmitAttendanceReportResponse response;
-    BX_ASSERT_OK(SubmitReport(school_token_, request, &response));
-    sequence = response.sequence();
-  }
+  uint64_t sequence =
+      ReportAbsent({D(2026, 9, 1), D(2026, 9, 2), D(2026, 9, 3)}, children);
   using Stub = v1::BureauService::Stub;
   v1::ListCountyCasesRequest all;
   all.set_page_size(1000);
