@@ -54,6 +54,7 @@ enum class KeySpace : char {
   kCounter = 'N',          // counter name, components... -> fixed64
   kCaseChange = 'W',       // sequence, case id -> empty (the watch feed)
   kRosterSweep = 'S',      // singleton: last school year R4 swept the rosters
+  kTimerFloor = 'F',       // singleton: int64 nanos; no live timer is due before
   // ---- meta family.
   kConsumerOffset = 'o',   // consumer name -> fixed64 sequence
   kSchemaVersion = 'V',    // singleton -> fixed64 version

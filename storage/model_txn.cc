@@ -100,16 +100,25 @@ absl::Status ModelTxn::Scan(
     const std::function<bool(absl::string_view, absl::string_view)>& visit,
     absl::string_view start) const {
   std::string first(std::max(prefix, start));
-  // Layers from the root (database) up to this transaction; a later layer
-  // overrides an earlier one. Materialising the merged view is fine when
-  // writes are staged: scans in the write path cover small prefixes (one
-  // school's day, one village). A transaction with nothing staged streams.
   std::vector<const ModelTxn*> chain;
   for (const ModelTxn* t = this; t != nullptr; t = t->parent_) {
     chain.push_back(t);
   }
   const ModelTxn* root = chain.back();
-  std::map<std::string, std::optional<std::string>, std::less<>> merged;
+  // The staged writes in range, a later layer overriding an earlier one.
+  // They are few (one group's or one batch's writes), while the stored
+  // range can be large — every timer, every child of a school — so the two
+  // are merged as the scan goes, and a visit that stops early has read only
+  // what it saw.
+  Staged overlay;
+  for (auto layer = chain.rbegin(); layer != chain.rend(); ++layer) {
+    for (auto s = (*layer)->staged_.lower_bound(first);
+         s != (*layer)->staged_.end() &&
+         absl::string_view(s->first).substr(0, prefix.size()) == prefix;
+         ++s) {
+      overlay[s->first] = s->second;
+    }
+  }
   std::string full_prefix = absl::StrCat(root->prefix_, prefix);
   std::string limit = PrefixSuccessor(full_prefix);
   rocksdb::ReadOptions options;
@@ -120,33 +129,31 @@ absl::Status ModelTxn::Scan(
   Database::Access access(root->database_);
   std::unique_ptr<rocksdb::Iterator> it =
       root->database_->NewIterator(options, root->family_);
-  bool staged = false;
-  for (const ModelTxn* layer : chain) staged = staged || !layer->staged_.empty();
-  for (it->Seek(absl::StrCat(root->prefix_, first)); it->Valid(); it->Next()) {
-    absl::string_view k(it->key().data(), it->key().size());
-    k.remove_prefix(root->prefix_.size());
-    if (!staged) {
-      // A plain read (the query path): stream without materialising.
-      if (!visit(k, absl::string_view(it->value().data(), it->value().size()))) {
+  it->Seek(absl::StrCat(root->prefix_, first));
+  auto staged = overlay.begin();
+  while (true) {
+    absl::string_view stored;
+    if (it->Valid()) {
+      stored = absl::string_view(it->key().data(), it->key().size());
+      stored.remove_prefix(root->prefix_.size());
+    }
+    if (staged != overlay.end() &&
+        (!it->Valid() || absl::string_view(staged->first) <= stored)) {
+      // A staged write hides the stored record under the same key.
+      if (it->Valid() && staged->first == stored) it->Next();
+      if (staged->second.has_value() && !visit(staged->first, *staged->second)) {
         return absl::OkStatus();
       }
+      ++staged;
       continue;
     }
-    merged[std::string(k)] = it->value().ToString();
-  }
-  RETURN_IF_ERROR(FromRocks(it->status(), "scan"));
-  for (auto layer = chain.rbegin(); layer != chain.rend(); ++layer) {
-    for (auto s = (*layer)->staged_.lower_bound(first);
-         s != (*layer)->staged_.end() &&
-         absl::string_view(s->first).substr(0, prefix.size()) == prefix;
-         ++s) {
-      merged[s->first] = s->second;
+    if (!it->Valid()) break;
+    if (!visit(stored, absl::string_view(it->value().data(), it->value().size()))) {
+      return absl::OkStatus();
     }
+    it->Next();
   }
-  for (const auto& [key, value] : merged) {
-    if (value.has_value() && !visit(key, *value)) break;
-  }
-  return absl::OkStatus();
+  return FromRocks(it->status(), "scan");
 }
 
 void ModelTxn::CommitToParent() {

@@ -375,6 +375,21 @@ TEST_F(CaseEngineTest, R3OutOfCountyTransferNeedsProof) {
   EXPECT_FALSE(OpenCaseOf(late_proof.student_id()).has_value());
 }
 
+TEST_F(CaseEngineTest, R3ATransferRecordedLateStillOpensACaseAtTheNextTick) {
+  v1::Student s = Enrol(xz_token_, NewChild("林小明"));
+  // The ticks have fired every timer due before 11-20.
+  Tick(CountyTime(2026, 11, 20, 10));
+  // Entered only now: a transfer out on 9-15 whose 30 days ran out at the
+  // end of 10-15, long before the last tick. Its timer is set below the
+  // point the last tick's scan began from, and must still fire.
+  Change(xz_token_, TransferOut(s, CD(2026, 9, 15), "", "泉州市鲤城区实验小学"));
+  EXPECT_FALSE(OpenCaseOf(s.student_id()).has_value());
+  Tick(CountyTime(2026, 11, 20, 11));
+  std::optional<v1::Case> c = OpenCaseOf(s.student_id());
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->kind(), v1::CASE_KIND_TRANSFER_LIMBO);
+}
+
 // ---------------------------------------------------------------- R4
 
 v1::RosterEntry Entry(const std::string& name, absl::CivilDay birth, int seq) {
