@@ -114,6 +114,23 @@ v1::ActionKind NextLadderStep(v1::ActionKind kind) {
   }
 }
 
+// Whether `longer` is the run or count of `shorter` grown by more days:
+// R1's consecutive days or R2's days in the term, with every day of
+// `shorter` still in it and no 去向不明 lost.
+bool Extends(const v1::RuleEvidence& longer, const v1::RuleEvidence& shorter) {
+  if (longer.rule() != shorter.rule() ||
+      (longer.rule() != v1::CASE_KIND_CONSECUTIVE_ABSENCE &&
+       longer.rule() != v1::CASE_KIND_CUMULATIVE_ABSENCE) ||
+      longer.dates_size() <= shorter.dates_size() ||
+      (shorter.whereabouts_unknown() && !longer.whereabouts_unknown())) {
+    return false;
+  }
+  std::set<absl::CivilDay> days;
+  for (const v1::Date& d : longer.dates()) days.insert(ToCivilDay(d));
+  return std::all_of(shorter.dates().begin(), shorter.dates().end(),
+                     [&](const v1::Date& d) { return days.count(ToCivilDay(d)) > 0; });
+}
+
 bool SameDates(const google::protobuf::RepeatedPtrField<v1::Date>& a,
                const google::protobuf::RepeatedPtrField<v1::Date>& b) {
   return a.size() == b.size() &&
@@ -417,7 +434,19 @@ absl::Status Run::OpenOrAddEvidence(const v1::Student& student,
       entry.set_kind(v1::CASE_HISTORY_KIND_EVIDENCE_ADDED);
       *entry.mutable_evidence() = e;
       History(c, std::move(entry));
-      *c.add_evidence() = std::move(e);
+      // A run that grows is the same trigger seen further: it takes the
+      // place of its shorter self. Otherwise a child absent all term would
+      // carry every prefix of the run — the case record, read and written
+      // on each report, growing with the square of the days (issue 8's
+      // profile). The history keeps each step.
+      auto grown = std::find_if(
+          c.mutable_evidence()->begin(), c.mutable_evidence()->end(),
+          [&](const v1::RuleEvidence& old) { return Extends(e, old); });
+      if (grown != c.mutable_evidence()->end()) {
+        *grown = std::move(e);
+      } else {
+        *c.add_evidence() = std::move(e);
+      }
       added = true;
     }
     if (!added) return absl::OkStatus();

@@ -558,8 +558,13 @@ TEST_F(CaseEngineTest, OneOpenCasePerChildNewTriggersAddEvidence) {
   AbsentOn(a, {CD(2026, 9, 8), CD(2026, 9, 9), CD(2026, 9, 10)});
   std::optional<v1::Case> c = OpenCaseOf(a.student_id());
   ASSERT_TRUE(c.has_value());
-  // A fourth day extends the run: new evidence, same case.
+  // A fourth day extends the run: the same case, its R1 evidence grown in
+  // place (the history keeps both steps).
   AbsentOn(a, {CD(2026, 9, 11)});
+  ASSERT_EQ(OpenCaseOf(a.student_id())->evidence_size(), 1);
+  EXPECT_THAT(Days(OpenCaseOf(a.student_id())->evidence(0)),
+              ElementsAre(CD(2026, 9, 8), CD(2026, 9, 9), CD(2026, 9, 10),
+                          CD(2026, 9, 11)));
   // The township reports the child; then the school reports a withdrawal.
   v1::Student by_id;
   by_id.set_id_number(a.id_number());
@@ -576,12 +581,12 @@ TEST_F(CaseEngineTest, OneOpenCasePerChildNewTriggersAddEvidence) {
   const v1::Case& only = all[0];
   EXPECT_EQ(only.case_id(), c->case_id());
   EXPECT_EQ(only.kind(), v1::CASE_KIND_CONSECUTIVE_ABSENCE) << "the opening rule stays";
-  ASSERT_EQ(only.evidence_size(), 4);
-  EXPECT_EQ(only.evidence(1).rule(), v1::CASE_KIND_CONSECUTIVE_ABSENCE);
-  EXPECT_EQ(only.evidence(1).count(), 4);
-  EXPECT_EQ(only.evidence(2).rule(), v1::CASE_KIND_REPORTED_BY_TOWNSHIP);
-  EXPECT_EQ(only.evidence(3).rule(), v1::CASE_KIND_WITHDRAWAL);
-  EXPECT_EQ(only.evidence(3).sequence(), withdrawn);
+  ASSERT_EQ(only.evidence_size(), 3);
+  EXPECT_EQ(only.evidence(0).rule(), v1::CASE_KIND_CONSECUTIVE_ABSENCE);
+  EXPECT_EQ(only.evidence(0).count(), 4);
+  EXPECT_EQ(only.evidence(1).rule(), v1::CASE_KIND_REPORTED_BY_TOWNSHIP);
+  EXPECT_EQ(only.evidence(2).rule(), v1::CASE_KIND_WITHDRAWAL);
+  EXPECT_EQ(only.evidence(2).sequence(), withdrawn);
   EXPECT_THAT(Kinds(History(only.case_id())),
               ElementsAre(v1::CASE_HISTORY_KIND_OPENED,
                           v1::CASE_HISTORY_KIND_EVIDENCE_ADDED,
