@@ -127,35 +127,44 @@ absl::Status Missing(absl::string_view what) {
 // never given to another.
 absl::Status PutStudentRecord(ModelTxn* model, const v1::Student& student) {
   ASSIGN_OR_RETURN(auto old, FindStudent(*model, student.student_id()));
-  if (old.has_value()) {
-    if (!old->id_number().empty() && old->id_number() != student.id_number()) {
-      model->Delete(IdNumberKey(old->id_number()));
-    }
-    if (old->enrolment().school_id() != student.enrolment().school_id() &&
-        !old->enrolment().school_id().empty()) {
-      model->Delete(
-          StudentOfSchoolKey(old->enrolment().school_id(), old->student_id()));
-    }
-    if (old->household_township_code() != student.household_township_code()) {
-      model->Delete(StudentOfTownshipKey(old->household_township_code(),
-                                         old->student_id()));
-    }
+  // An index entry is written only when it is new: most updates (a
+  // guardian's new phone number) change none, and rewriting four unchanged
+  // keys in the model and again in the worker's mirror was most of an
+  // update's writes (issue 8's rebuild profile: memtable inserts).
+  const std::string old_id_number = old.has_value() ? old->id_number() : "";
+  const std::string old_number = old.has_value() ? old->student_number() : "";
+  const std::string old_school = old.has_value() ? old->enrolment().school_id() : "";
+  const std::optional<std::string> old_township =
+      old.has_value() ? std::optional<std::string>(old->household_township_code())
+                      : std::nullopt;
+  if (!old_id_number.empty() && old_id_number != student.id_number()) {
+    model->Delete(IdNumberKey(old_id_number));
+  }
+  if (!old_school.empty() && old_school != student.enrolment().school_id()) {
+    model->Delete(StudentOfSchoolKey(old_school, student.student_id()));
+  }
+  if (old_township.has_value() &&
+      *old_township != student.household_township_code()) {
+    model->Delete(StudentOfTownshipKey(*old_township, student.student_id()));
   }
   model->PutProto(StudentKey(student.student_id()), student);
-  if (!student.id_number().empty()) {
+  if (!student.id_number().empty() && student.id_number() != old_id_number) {
     model->Put(IdNumberKey(student.id_number()), student.student_id());
   }
-  if (!student.student_number().empty()) {
+  if (!student.student_number().empty() && student.student_number() != old_number) {
     model->Put(StudentNumberKey(student.student_number()), student.student_id());
   }
-  if (!student.enrolment().school_id().empty()) {
+  if (!student.enrolment().school_id().empty() &&
+      student.enrolment().school_id() != old_school) {
     model->Put(
         StudentOfSchoolKey(student.enrolment().school_id(), student.student_id()),
         "");
   }
-  model->Put(StudentOfTownshipKey(student.household_township_code(),
-                                  student.student_id()),
-             "");
+  if (old_township != student.household_township_code()) {
+    model->Put(StudentOfTownshipKey(student.household_township_code(),
+                                    student.student_id()),
+               "");
+  }
   return absl::OkStatus();
 }
 
