@@ -439,14 +439,20 @@ absl::Status Run::OpenOrAddEvidence(const v1::Student& student,
       // carry every prefix of the run — the case record, read and written
       // on each report, growing with the square of the days (issue 8's
       // profile). The history keeps each step.
-      auto grown = std::find_if(
-          c.mutable_evidence()->begin(), c.mutable_evidence()->end(),
-          [&](const v1::RuleEvidence& old) { return Extends(e, old); });
-      if (grown != c.mutable_evidence()->end()) {
-        *grown = std::move(e);
-      } else {
-        *c.add_evidence() = std::move(e);
+      // (A case recorded before this rule may hold several prefixes: the
+      // first makes way for the run, the others go.)
+      google::protobuf::RepeatedPtrField<v1::RuleEvidence> kept;
+      bool placed = false;
+      for (v1::RuleEvidence& old : *c.mutable_evidence()) {
+        if (!Extends(e, old)) {
+          *kept.Add() = std::move(old);
+        } else if (!placed) {
+          *kept.Add() = e;
+          placed = true;
+        }
       }
+      if (!placed) *kept.Add() = std::move(e);
+      *c.mutable_evidence() = std::move(kept);
       added = true;
     }
     if (!added) return absl::OkStatus();
