@@ -1,5 +1,6 @@
 #include "services/worker.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/time/clock.h"
@@ -238,7 +239,20 @@ absl::StatusOr<size_t> Worker::ApplyBatch() {
   storage::Database::Access access(database_);
   uint64_t from = applied_sequence() + 1;
   std::vector<v1::Event> events;
-  RETURN_IF_ERROR(log_->Read(from, options_.batch_size, &events));
+  // Read in small steps, so that a run of big events stops the batch near
+  // its byte limit rather than a whole step past it.
+  constexpr size_t kReadStep = 64;
+  size_t bytes = 0;
+  while (events.size() < options_.batch_size && bytes < options_.batch_bytes) {
+    size_t before = events.size();
+    RETURN_IF_ERROR(log_->Read(
+        from, std::min(kReadStep, options_.batch_size - before), &events));
+    if (events.size() == before) break;
+    for (size_t i = before; i < events.size(); ++i) {
+      bytes += events[i].ByteSizeLong();
+    }
+    from = events.back().sequence() + 1;
+  }
   if (events.empty()) return size_t{0};
 
   storage::ModelTxn projection(database_, storage::Family::kProjection);
@@ -248,10 +262,15 @@ absl::StatusOr<size_t> Worker::ApplyBatch() {
   uint64_t count = 0;
   if (counted.has_value()) storage::DecodeFixed64(*counted, &count);
   ledgers_.Bind(&projection);
-  for (const v1::Event& event : events) {
-    RETURN_IF_ERROR(ApplyEvent(event, &projection, &mirror));
+  size_t applied = 0;
+  while (applied < events.size() &&
+         projection.size() + mirror.size() < options_.batch_keys) {
+    RETURN_IF_ERROR(ApplyEvent(events[applied], &projection, &mirror));
+    ++applied;
   }
   ledgers_.Bind(nullptr);
+  // Events read but not applied are read again by the next batch.
+  events.resize(applied);
   projection.Put(EventsAppliedKey(), storage::EncodeFixed64(count + events.size()));
 
   rocksdb::WriteBatch batch;

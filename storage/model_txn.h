@@ -67,6 +67,8 @@ class ModelTxn {
   // Forgets staged writes.
   void Clear() { staged_.clear(); }
   bool empty() const { return staged_.empty(); }
+  // The number of keys staged here.
+  size_t size() const { return staged_.size(); }
 
  private:
   // nullopt marks a delete.

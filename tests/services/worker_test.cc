@@ -73,6 +73,12 @@ class WorkerTest : public ::testing::Test {
   }
 
   void Open(size_t batch_size = 3) {
+    Worker::Options worker_options;
+    worker_options.batch_size = batch_size;
+    OpenWith(worker_options);
+  }
+
+  void OpenWith(const Worker::Options& worker_options) {
     storage::Database::Options options;
     options.path = dir_->path();
     auto db = storage::Database::Open(options);
@@ -81,8 +87,6 @@ class WorkerTest : public ::testing::Test {
     auto log = storage::RocksEventLog::Open(db_.get());
     ASSERT_TRUE(log.ok()) << log.status();
     log_ = std::move(*log);
-    Worker::Options worker_options;
-    worker_options.batch_size = batch_size;
     worker_ = std::make_unique<Worker>(db_.get(), log_.get(), worker_options);
   }
 
@@ -193,6 +197,22 @@ TEST_F(WorkerTest, RebuildReproducesTheProjectionByteForByte) {
   Open(/*batch_size=*/1000);
   ASSERT_TRUE(worker_->Rebuild().ok());
   EXPECT_EQ(DumpProjection(), live);
+}
+
+TEST_F(WorkerTest, BatchesCutByKeysOrBytesApplyEveryEventOnce) {
+  ASSERT_TRUE(worker_->CatchUp().ok());
+  std::map<std::string, std::string> live = DumpProjection();
+  // A batch that ends after its first event (any event writes a key), and
+  // one that stops reading after its first step: the events read but not
+  // applied are read again, and none is applied twice.
+  for (Worker::Options options : {Worker::Options{.batch_keys = 1},
+                                  Worker::Options{.batch_bytes = 1}}) {
+    Close();
+    OpenWith(options);
+    ASSERT_TRUE(worker_->Rebuild().ok());
+    ExpectStateAndOffsetAgree();
+    EXPECT_EQ(DumpProjection(), live);
+  }
 }
 
 TEST_F(WorkerTest, ThreadFollowsTheLogAndStopsAtACommittedOffset) {
