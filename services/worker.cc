@@ -263,8 +263,9 @@ absl::StatusOr<size_t> Worker::ApplyBatch() {
   if (counted.has_value()) storage::DecodeFixed64(*counted, &count);
   ledgers_.Bind(&projection);
   size_t applied = 0;
+  // At least one event, whatever the limits, so that the worker moves on.
   while (applied < events.size() &&
-         projection.size() + mirror.size() < options_.batch_keys) {
+         (applied == 0 || projection.size() + mirror.size() < options_.batch_keys)) {
     RETURN_IF_ERROR(ApplyEvent(events[applied], &projection, &mirror));
     ++applied;
   }

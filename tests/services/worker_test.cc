@@ -206,7 +206,8 @@ TEST_F(WorkerTest, BatchesCutByKeysOrBytesApplyEveryEventOnce) {
   // one that stops reading after its first step: the events read but not
   // applied are read again, and none is applied twice.
   for (Worker::Options options : {Worker::Options{.batch_keys = 1},
-                                  Worker::Options{.batch_bytes = 1}}) {
+                                  Worker::Options{.batch_bytes = 1},
+                                  Worker::Options{.batch_keys = 0}}) {
     Close();
     OpenWith(options);
     ASSERT_TRUE(worker_->Rebuild().ok());
