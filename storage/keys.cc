@@ -43,12 +43,17 @@ Key& Key::I64(int64_t value) {
 }
 
 Key& Key::Str(absl::string_view value) {
-  for (char c : value) {
-    data_.push_back(c);
-    if (c == '\0') data_.push_back('\xff');
+  // Values rarely hold a NUL: those without one are copied whole, since
+  // byte-at-a-time appends were 5% of a 10,000,000-event rebuild (issue 8).
+  if (value.find('\0') == absl::string_view::npos) {
+    data_.append(value.data(), value.size());
+  } else {
+    for (char c : value) {
+      data_.push_back(c);
+      if (c == '\0') data_.push_back('\xff');
+    }
   }
-  data_.push_back('\0');
-  data_.push_back('\x01');
+  data_.append("\0\x01", 2);
   return *this;
 }
 
