@@ -65,12 +65,15 @@ std::string RosterKey(absl::string_view village, absl::string_view id_number) {
 std::string RosterSweepKey() { return Key(KeySpace::kRosterSweep).data(); }
 std::string TimerPrefix() { return Key(KeySpace::kTimer).data(); }
 std::string TimerFloorKey() { return Key(KeySpace::kTimerFloor).data(); }
+// Timers sort by due time: the keys of those due at or after `due` start
+// here.
+Key TimersFrom(absl::Time due) {
+  Key key(KeySpace::kTimer);
+  key.I64(absl::ToUnixNanos(due));
+  return key;
+}
 std::string TimerKey(absl::Time due, absl::string_view target, uint32_t kind) {
-  return Key(KeySpace::kTimer)
-      .I64(absl::ToUnixNanos(due))
-      .Str(target)
-      .U32(kind)
-      .data();
+  return TimersFrom(due).Str(target).U32(kind).data();
 }
 
 absl::Time ToTime(const Timestamp& t) {
@@ -837,9 +840,7 @@ absl::Status Run::FireTimers(absl::Time until) {
   // below which no timer is left (Apply() keeps it so).
   ASSIGN_OR_RETURN(std::optional<absl::Time> floor, TimerFloor());
   std::string start;
-  if (floor.has_value()) {
-    start = Key(KeySpace::kTimer).I64(absl::ToUnixNanos(*floor)).data();
-  }
+  if (floor.has_value()) start = TimersFrom(*floor).data();
   RETURN_IF_ERROR(model_->Scan(TimerPrefix(), [&](absl::string_view key,
                                            absl::string_view) {
     KeyReader reader(key);

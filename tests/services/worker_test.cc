@@ -202,9 +202,10 @@ TEST_F(WorkerTest, RebuildReproducesTheProjectionByteForByte) {
 TEST_F(WorkerTest, BatchesCutByKeysOrBytesApplyEveryEventOnce) {
   ASSERT_TRUE(worker_->CatchUp().ok());
   std::map<std::string, std::string> live = DumpProjection();
-  // A batch that ends after its first event (any event writes a key), and
-  // one that stops reading after its first step: the events read but not
-  // applied are read again, and none is applied twice.
+  // A batch that ends after its first event (any event writes a key), one
+  // that stops reading after its first step, and a key limit of zero (a
+  // batch still applies one event): the events read but not applied are
+  // read again, and none is applied twice.
   for (Worker::Options options : {Worker::Options{.batch_keys = 1},
                                   Worker::Options{.batch_bytes = 1},
                                   Worker::Options{.batch_keys = 0}}) {
