@@ -143,15 +143,6 @@ bool SameDates(const google::protobuf::RepeatedPtrField<v1::Date>& a,
                     });
 }
 
-template <typename T>
-absl::StatusOr<std::optional<T>> Find(const ModelTxn& model,
-                                      absl::string_view key) {
-  T record;
-  ASSIGN_OR_RETURN(bool found, model.GetProto(key, &record));
-  if (!found) return std::optional<T>();
-  return std::optional<T>(std::move(record));
-}
-
 // Applies one event. Holds what the rules need while they run.
 class Run {
  public:
@@ -256,7 +247,8 @@ absl::StatusOr<const domain::CountyCalendar*> Run::CalendarFor(
 }
 
 absl::StatusOr<v1::StudentAbsences> Run::LoadAbsences(const std::string& id) {
-  ASSIGN_OR_RETURN(auto stored, Find<v1::StudentAbsences>(*model_, AbsencesKey(id)));
+  ASSIGN_OR_RETURN(auto stored,
+                   model_->FindProto<v1::StudentAbsences>(AbsencesKey(id)));
   return stored.has_value() ? *stored : v1::StudentAbsences();
 }
 
@@ -885,8 +877,8 @@ absl::Status Run::CheckReporting(absl::Time now) {
                                               return true;
                                             }));
   for (const v1::School& school : schools) {
-    ASSIGN_OR_RETURN(auto stored, Find<v1::SchoolReportingState>(
-                                      *model_, ReportingStateKey(school.school_id())));
+    ASSIGN_OR_RETURN(auto stored, model_->FindProto<v1::SchoolReportingState>(
+                                      ReportingStateKey(school.school_id())));
     v1::SchoolReportingState state = stored.value_or(v1::SchoolReportingState());
     // A school first seen now is checked from the current day on, not
     // blamed for days before it existed: before today's cutoff that is no
@@ -1280,7 +1272,15 @@ std::string RosterPrefix(absl::string_view village_code) {
 
 absl::StatusOr<std::optional<v1::Case>> FindCase(const ModelTxn& model,
                                                  absl::string_view case_id) {
-  return Find<v1::Case>(model, CaseKey(case_id));
+  return model.FindProto<v1::Case>(CaseKey(case_id));
+}
+
+absl::StatusOr<std::vector<std::optional<v1::Case>>> FindCases(
+    const ModelTxn& model, const std::vector<std::string>& case_ids) {
+  std::vector<std::string> keys;
+  keys.reserve(case_ids.size());
+  for (const std::string& id : case_ids) keys.push_back(CaseKey(id));
+  return model.FindProtos<v1::Case>(keys);
 }
 
 absl::StatusOr<std::optional<v1::Case>> FindOpenCaseOf(
@@ -1293,7 +1293,7 @@ absl::StatusOr<std::optional<v1::Case>> FindOpenCaseOf(
 
 absl::StatusOr<std::optional<v1::ReportingAlert>> FindReportingAlert(
     const ModelTxn& model, absl::string_view school_id) {
-  return Find<v1::ReportingAlert>(model, AlertKey(school_id));
+  return model.FindProto<v1::ReportingAlert>(AlertKey(school_id));
 }
 
 absl::StatusOr<uint64_t> CountUnresolvedReportingAlerts(

@@ -90,15 +90,6 @@ std::string StudentOfTownshipKey(absl::string_view township_code,
       .data();
 }
 
-template <typename T>
-absl::StatusOr<std::optional<T>> Find(const ModelTxn& model,
-                                      absl::string_view key) {
-  T record;
-  ASSIGN_OR_RETURN(bool found, model.GetProto(key, &record));
-  if (!found) return std::optional<T>();
-  return std::optional<T>(std::move(record));
-}
-
 absl::StatusOr<std::optional<v1::Student>> FindStudentVia(
     const ModelTxn& model, absl::string_view index_key) {
   ASSIGN_OR_RETURN(std::optional<std::string> id, model.Get(index_key));
@@ -170,34 +161,42 @@ absl::Status PutStudentRecord(ModelTxn* model, const v1::Student& student) {
 
 absl::StatusOr<std::optional<v1::Account>> FindAccount(
     const ModelTxn& model, absl::string_view account_id) {
-  return Find<v1::Account>(model, AccountKey(account_id));
+  return model.FindProto<v1::Account>(AccountKey(account_id));
 }
 absl::StatusOr<std::optional<v1::ClockTick>> LastClockTick(
     const ModelTxn& model) {
-  return Find<v1::ClockTick>(model, ClockKey());
+  return model.FindProto<v1::ClockTick>(ClockKey());
 }
 absl::StatusOr<std::optional<v1::County>> FindCounty(const ModelTxn& model) {
-  return Find<v1::County>(model, CountyKey());
+  return model.FindProto<v1::County>(CountyKey());
 }
 absl::StatusOr<std::optional<v1::Township>> FindTownship(
     const ModelTxn& model, absl::string_view code) {
-  return Find<v1::Township>(model, TownshipKey(code));
+  return model.FindProto<v1::Township>(TownshipKey(code));
 }
 absl::StatusOr<std::optional<v1::Village>> FindVillage(const ModelTxn& model,
                                                        absl::string_view code) {
-  return Find<v1::Village>(model, VillageKey(code));
+  return model.FindProto<v1::Village>(VillageKey(code));
 }
 absl::StatusOr<std::optional<v1::School>> FindSchool(
     const ModelTxn& model, absl::string_view school_id) {
-  return Find<v1::School>(model, SchoolKey(school_id));
+  return model.FindProto<v1::School>(SchoolKey(school_id));
 }
 absl::StatusOr<std::optional<v1::SchoolYearCalendar>> FindCalendar(
     const ModelTxn& model, int school_year) {
-  return Find<v1::SchoolYearCalendar>(model, CalendarKey(school_year));
+  return model.FindProto<v1::SchoolYearCalendar>(CalendarKey(school_year));
 }
 absl::StatusOr<std::optional<v1::Student>> FindStudent(
     const ModelTxn& model, absl::string_view student_id) {
-  return Find<v1::Student>(model, StudentKey(student_id));
+  return model.FindProto<v1::Student>(StudentKey(student_id));
+}
+
+absl::StatusOr<std::vector<std::optional<v1::Student>>> FindStudents(
+    const ModelTxn& model, const std::vector<std::string>& student_ids) {
+  std::vector<std::string> keys;
+  keys.reserve(student_ids.size());
+  for (const std::string& id : student_ids) keys.push_back(StudentKey(id));
+  return model.FindProtos<v1::Student>(keys);
 }
 absl::StatusOr<std::optional<v1::Student>> FindStudentByIdNumber(
     const ModelTxn& model, absl::string_view id_number) {
@@ -219,7 +218,7 @@ absl::StatusOr<const v1::Student*> StudentsByNumber::Find(
 
 absl::StatusOr<std::optional<v1::AttendanceReport>> FindAttendanceReport(
     const ModelTxn& model, absl::string_view school_id, absl::CivilDay day) {
-  return Find<v1::AttendanceReport>(model, AttendanceKey(school_id, day));
+  return model.FindProto<v1::AttendanceReport>(AttendanceKey(school_id, day));
 }
 
 v1::RuleSettings DefaultSettings() {
@@ -243,7 +242,7 @@ v1::RuleSettings DefaultSettings() {
 }
 
 absl::StatusOr<v1::RuleSettings> EffectiveSettings(const ModelTxn& model) {
-  ASSIGN_OR_RETURN(auto stored, Find<v1::RuleSettings>(model, SettingsKey()));
+  ASSIGN_OR_RETURN(auto stored, model.FindProto<v1::RuleSettings>(SettingsKey()));
   // SettingsUpdated always carries the complete settings, so a stored
   // record needs no merging with the defaults.
   return stored.has_value() ? *stored : DefaultSettings();
