@@ -294,6 +294,14 @@ TEST_F(AttendanceTest, EveryBadRowIsListedAndNothingIsWritten) {
                            "reason"));
   EXPECT_THAT(m, HasSubstr("absences[9] (student number J3505262018000009AA): "
                            "category must be"));
+  // In row order, though a row's own checks and the children's lookup run
+  // in separate passes.
+  size_t previous = 0;
+  for (int row = 1; row <= 9; ++row) {
+    size_t at = m.find(absl::StrCat("absences[", row, "]"));
+    EXPECT_GT(at, previous) << "absences[" << row << "] is out of order in " << m;
+    previous = at;
+  }
   grpc::Status zh = Submit(xunzhong_, bad, &response);
   EXPECT_EQ(zh.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(zh.error_message(), HasSubstr("考勤报告有 9 行错误，整份报告未保存"));
