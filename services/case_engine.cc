@@ -1275,14 +1275,6 @@ absl::StatusOr<std::optional<v1::Case>> FindCase(const ModelTxn& model,
   return model.FindProto<v1::Case>(CaseKey(case_id));
 }
 
-absl::StatusOr<std::vector<std::optional<v1::Case>>> FindCases(
-    const ModelTxn& model, const std::vector<std::string>& case_ids) {
-  std::vector<std::string> keys;
-  keys.reserve(case_ids.size());
-  for (const std::string& id : case_ids) keys.push_back(CaseKey(id));
-  return model.FindProtos<v1::Case>(keys);
-}
-
 absl::StatusOr<std::optional<v1::Case>> FindOpenCaseOf(
     const ModelTxn& model, absl::string_view student_id) {
   ASSIGN_OR_RETURN(std::optional<std::string> id,

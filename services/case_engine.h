@@ -14,7 +14,6 @@
 
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -49,10 +48,6 @@ class CaseEngine {
 // Reads of case state, for validation and queries.
 absl::StatusOr<std::optional<v1::Case>> FindCase(const storage::ModelTxn& model,
                                                  absl::string_view case_id);
-// The cases with `case_ids`, read together (ModelTxn::GetMany); nullopt for
-// an id with no case.
-absl::StatusOr<std::vector<std::optional<v1::Case>>> FindCases(
-    const storage::ModelTxn& model, const std::vector<std::string>& case_ids);
 absl::StatusOr<std::optional<v1::Case>> FindOpenCaseOf(
     const storage::ModelTxn& model, absl::string_view student_id);
 absl::StatusOr<std::optional<v1::ReportingAlert>> FindReportingAlert(

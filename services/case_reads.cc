@@ -1,8 +1,6 @@
 #include "services/case_reads.h"
 
-#include <algorithm>
 #include <map>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/case_engine.h"
@@ -123,73 +121,50 @@ absl::Status ListCasePage(const storage::Database* database,
   int read = 0;
   std::string last;
   bool more = false;
-  std::string start = after.empty() ? "" : after + '\0';
-  // The page is read in rounds: a run of index entries, then their cases in
-  // one batched read, then the children of the cases that pass the filter
-  // in another (issue 8: a page read its 100 records one Get at a time).
-  // A round asks for as many entries as rows are missing (so a page whose
-  // filter passes everything reads no case it does not show), and one more
-  // to learn whether anything follows.
-  while (true) {
-    const int missing = size - rows->size();
-    const int want = std::min(missing, kMaxIndexEntriesPerPage - read);
-    std::vector<std::string> keys;
-    RETURN_IF_ERROR(projection.Scan(
-        prefix,
-        [&](absl::string_view key, absl::string_view) {
-          keys.emplace_back(key);
-          return static_cast<int>(keys.size()) <= want;
-        },
-        start));
-    const bool followed = static_cast<int>(keys.size()) > want;
-    if (followed) keys.pop_back();
-    std::vector<std::string> case_ids;
-    case_ids.reserve(keys.size());
-    for (const std::string& key : keys) {
-      case_ids.push_back(CaseIdFromIndexKey(key, prefix.size()));
-    }
-    ASSIGN_OR_RETURN(auto cases, FindCases(*mirror, case_ids));
-    std::vector<v1::Case> passing;
-    std::vector<std::string> student_ids;
-    size_t used = 0;
-    for (; used < cases.size() && static_cast<int>(passing.size()) < missing;
-         ++used) {
-      ++read;
-      last = keys[used];
-      if (!cases[used].has_value() || !Passes(*cases[used], filter)) continue;
-      student_ids.push_back(cases[used]->student_id());
-      passing.push_back(*std::move(cases[used]));
-    }
-    ASSIGN_OR_RETURN(auto students, FindStudents(*mirror, student_ids));
-    for (size_t i = 0; i < passing.size(); ++i) {
-      v1::CaseRow* row = rows->Add();
-      *row->mutable_case_() = std::move(passing[i]);
-      names.Fill(row);
-      if (!students[i].has_value()) continue;
-      const v1::Student& s = *students[i];
-      // A G number embeds the ID number: masked like it.
-      row->set_student_number(full_ids
-                                  ? s.student_number()
-                                  : domain::MaskStudentNumber(s.student_number()));
-      row->set_id_number(full_ids ? s.id_number()
-                                  : domain::MaskIdNumber(s.id_number()));
-      row->set_sex(s.sex());
-      row->set_grade(s.enrolment().grade());
-      row->set_class_name(s.enrolment().class_name());
-      if (!s.guardians().empty()) {
-        row->set_guardian_name(s.guardians(0).name());
-        row->set_guardian_phone(s.guardians(0).phone());
-      }
-    }
-    // Entries remain after `last`: the page is full, or its reading budget
-    // spent, or another round reads on.
-    if (used == keys.size() && !followed) break;
-    if (rows->size() == size || read == kMaxIndexEntriesPerPage) {
-      more = true;
-      break;
-    }
-    start = last + '\0';
-  }
+  absl::Status status;
+  RETURN_IF_ERROR(projection.Scan(
+      prefix,
+      [&](absl::string_view key, absl::string_view) {
+        if (rows->size() == size || read == kMaxIndexEntriesPerPage) {
+          more = true;
+          return false;
+        }
+        ++read;
+        last = std::string(key);
+        auto found = FindCase(*mirror, CaseIdFromIndexKey(key, prefix.size()));
+        if (!found.ok()) {
+          status = found.status();
+          return false;
+        }
+        if (!found->has_value() || !Passes(**found, filter)) return true;
+        v1::CaseRow* row = rows->Add();
+        auto student = FindStudent(*mirror, (*found)->student_id());
+        if (!student.ok()) {
+          status = student.status();
+          return false;
+        }
+        *row->mutable_case_() = std::move(**found);
+        names.Fill(row);
+        if (student->has_value()) {
+          const v1::Student& s = **student;
+          // A G number embeds the ID number: masked like it.
+          row->set_student_number(
+              full_ids ? s.student_number()
+                       : domain::MaskStudentNumber(s.student_number()));
+          row->set_id_number(full_ids ? s.id_number()
+                                      : domain::MaskIdNumber(s.id_number()));
+          row->set_sex(s.sex());
+          row->set_grade(s.enrolment().grade());
+          row->set_class_name(s.enrolment().class_name());
+          if (!s.guardians().empty()) {
+            row->set_guardian_name(s.guardians(0).name());
+            row->set_guardian_phone(s.guardians(0).phone());
+          }
+        }
+        return true;
+      },
+      after.empty() ? "" : after + '\0'));
+  RETURN_IF_ERROR(status);
   if (more) *next_page_token = EncodePageToken(last);
   return absl::OkStatus();
 }

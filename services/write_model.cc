@@ -191,13 +191,6 @@ absl::StatusOr<std::optional<v1::Student>> FindStudent(
   return model.FindProto<v1::Student>(StudentKey(student_id));
 }
 
-absl::StatusOr<std::vector<std::optional<v1::Student>>> FindStudents(
-    const ModelTxn& model, const std::vector<std::string>& student_ids) {
-  std::vector<std::string> keys;
-  keys.reserve(student_ids.size());
-  for (const std::string& id : student_ids) keys.push_back(StudentKey(id));
-  return model.FindProtos<v1::Student>(keys);
-}
 absl::StatusOr<std::optional<v1::Student>> FindStudentByIdNumber(
     const ModelTxn& model, absl::string_view id_number) {
   return FindStudentVia(model, IdNumberKey(id_number));

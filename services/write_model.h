@@ -14,7 +14,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -108,10 +107,6 @@ absl::StatusOr<std::optional<v1::SchoolYearCalendar>> FindCalendar(
     const storage::ModelTxn& model, int school_year);
 absl::StatusOr<std::optional<v1::Student>> FindStudent(
     const storage::ModelTxn& model, absl::string_view student_id);
-// The children with `student_ids`, read together (ModelTxn::GetMany);
-// nullopt for an id with no record.
-absl::StatusOr<std::vector<std::optional<v1::Student>>> FindStudents(
-    const storage::ModelTxn& model, const std::vector<std::string>& student_ids);
 absl::StatusOr<std::optional<v1::Student>> FindStudentByIdNumber(
     const storage::ModelTxn& model, absl::string_view id_number);
 absl::StatusOr<std::optional<v1::Student>> FindStudentByNumber(

@@ -344,27 +344,6 @@ absl::StatusOr<bool> Database::GetInto(Family family, absl::string_view key,
   return true;
 }
 
-absl::Status Database::MultiGet(
-    Family family, const std::vector<std::string>& keys,
-    std::vector<std::optional<std::string>>* values) const {
-  values->assign(keys.size(), std::nullopt);
-  if (keys.empty()) return absl::OkStatus();
-  Access access(this);
-  rocksdb::DB* db = db_.load();
-  if (db == nullptr) return ClosedError();
-  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-  std::vector<rocksdb::PinnableSlice> found(keys.size());
-  std::vector<rocksdb::Status> statuses(keys.size());
-  db->MultiGet(rocksdb::ReadOptions(), handle(family), keys.size(),
-               slices.data(), found.data(), statuses.data());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (statuses[i].IsNotFound()) continue;
-    RETURN_IF_ERROR(FromRocks(statuses[i], "read"));
-    (*values)[i].emplace(found[i].data(), found[i].size());
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<uint64_t> Database::ConsumerOffset(absl::string_view name) const {
   ASSIGN_OR_RETURN(auto stored, Get(Family::kMeta, ConsumerOffsetKey(name)));
   if (!stored.has_value()) return uint64_t{0};

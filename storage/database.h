@@ -141,13 +141,6 @@ class Database {
   absl::StatusOr<bool> GetInto(Family family, absl::string_view key,
                                std::string* value) const;
 
-  // Point reads of many keys in one call: (*values)[i] is the record under
-  // keys[i], or nullopt. RocksDB looks the batch up together (one view of
-  // the memtables and files, keys sorted), which costs less than a Get per
-  // key when a query needs dozens of records.
-  absl::Status MultiGet(Family family, const std::vector<std::string>& keys,
-                        std::vector<std::optional<std::string>>* values) const;
-
   // The sequence consumer `name` has committed (0 if it never has).
   absl::StatusOr<uint64_t> ConsumerOffset(absl::string_view name) const;
   // Adds "consumer `name` has applied up to `sequence`" to `batch`, so the

@@ -76,45 +76,11 @@ absl::StatusOr<bool> ModelTxn::GetProto(
   ASSIGN_OR_RETURN(const std::string* value, Find(key, &scratch_));
   if (value == nullptr) return false;
   if (!out->ParseFromString(*value)) {
-    return UnreadableRecordError(out->GetTypeName());
+    return LocalizedError(
+        absl::StatusCode::kDataLoss, "存储的记录无法解析",
+        absl::StrCat("a stored ", out->GetTypeName(), " record cannot be read"));
   }
   return true;
-}
-
-absl::Status ModelTxn::UnreadableRecordError(absl::string_view type_name) {
-  return LocalizedError(
-      absl::StatusCode::kDataLoss, "存储的记录无法解析",
-      absl::StrCat("a stored ", type_name, " record cannot be read"));
-}
-
-absl::Status ModelTxn::GetMany(
-    const std::vector<std::string>& keys,
-    std::vector<std::optional<std::string>>* values) const {
-  values->assign(keys.size(), std::nullopt);
-  const ModelTxn* root = this;
-  while (root->parent_ != nullptr) root = root->parent_;
-  // Keys no layer has staged go to the database together; `stored_at`
-  // remembers where each answer belongs.
-  std::vector<std::string> stored_keys;
-  std::vector<size_t> stored_at;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    bool staged = false;
-    for (const ModelTxn* t = this; t != nullptr && !staged; t = t->parent_) {
-      auto it = t->staged_.find(keys[i]);
-      if (it == t->staged_.end()) continue;
-      staged = true;
-      (*values)[i] = it->second;
-    }
-    if (staged) continue;
-    stored_keys.push_back(absl::StrCat(root->prefix_, keys[i]));
-    stored_at.push_back(i);
-  }
-  std::vector<std::optional<std::string>> stored;
-  RETURN_IF_ERROR(root->database_->MultiGet(root->family_, stored_keys, &stored));
-  for (size_t j = 0; j < stored.size(); ++j) {
-    (*values)[stored_at[j]] = std::move(stored[j]);
-  }
-  return absl::OkStatus();
 }
 
 void ModelTxn::PutProto(absl::string_view key,

@@ -14,7 +14,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -58,27 +57,6 @@ class ModelTxn {
     return std::optional<T>(std::move(record));
   }
 
-  // Like Get for each of `keys`, (*values)[i] answering keys[i]: staged
-  // records as Get sees them, and the rest in one batched database read
-  // (Database::MultiGet), for a query that needs dozens of records at once.
-  absl::Status GetMany(const std::vector<std::string>& keys,
-                       std::vector<std::optional<std::string>>* values) const;
-  // GetMany of protobuf records of type T.
-  template <typename T>
-  absl::StatusOr<std::vector<std::optional<T>>> FindProtos(
-      const std::vector<std::string>& keys) const {
-    std::vector<std::optional<std::string>> values;
-    RETURN_IF_ERROR(GetMany(keys, &values));
-    std::vector<std::optional<T>> records(keys.size());
-    for (size_t i = 0; i < keys.size(); ++i) {
-      if (!values[i].has_value()) continue;
-      if (!records[i].emplace().ParseFromString(*values[i])) {
-        return UnreadableRecordError(records[i]->GetTypeName());
-      }
-    }
-    return records;
-  }
-
   // Writes a protobuf record with deterministic serialization, so a rebuild
   // writes the same bytes as the live system.
   void PutProto(absl::string_view key, const google::protobuf::MessageLite& m);
@@ -116,8 +94,6 @@ class ModelTxn {
   // read from the database into "*buffer"; null when absent or deleted.
   absl::StatusOr<const std::string*> Find(absl::string_view key,
                                           std::string* buffer) const;
-
-  static absl::Status UnreadableRecordError(absl::string_view type_name);
 
   // GetProto's buffer for records read from the database, so that reading
   // many records in a row does not allocate for each.

@@ -4,14 +4,12 @@
 #include "storage/model_txn.h"
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
 #include "tests/storage/test_util.h"
 
@@ -102,58 +100,6 @@ TEST_F(ModelTxnTest, AScanThatStopsEarlyReadsOnlyWhatItVisited) {
   uint64_t read = db_->KeysRead() - before;
   EXPECT_THAT(seen, ElementsAre("t00000", "t00001", "t00001x"));
   EXPECT_LT(read, 10u) << "the scan read on past where it stopped";
-}
-
-TEST_F(ModelTxnTest, GetManyAnswersEachKeyAsGetWouldInOneStoredRead) {
-  Store("k1", "stored-1");
-  Store("k2", "stored-2");
-  Store("k3", "stored-3");
-  ModelTxn root(db_.get(), Family::kModel);
-  root.Put("k2", "root-2");
-  root.Delete("k3");
-  ModelTxn child(&root);
-  child.Put("k4", "child-4");
-  child.Put("k1", "child-1");
-
-  std::vector<std::string> keys = {"k3", "k9", "k1", "k2", "k4", "k1"};
-  std::vector<std::optional<std::string>> values;
-  uint64_t before = db_->KeysRead();
-  ASSERT_TRUE(child.GetMany(keys, &values).ok());
-  // Only k9 is neither staged nor deleted above the database.
-  EXPECT_EQ(db_->KeysRead() - before, 1u);
-  ASSERT_EQ(values.size(), keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    auto one = child.Get(keys[i]);
-    ASSERT_TRUE(one.ok()) << one.status();
-    EXPECT_EQ(values[i], *one) << keys[i];
-  }
-  EXPECT_EQ(values[2], "child-1");
-  EXPECT_EQ(values[3], "root-2");
-  EXPECT_EQ(values[0], std::nullopt);
-
-  // The root sees the database under its prefix, and none of the child's.
-  Store("p/k1", "prefixed-1");
-  ModelTxn prefixed(db_.get(), Family::kModel, "p/");
-  ASSERT_TRUE(prefixed.GetMany({"k1", "k2"}, &values).ok());
-  EXPECT_THAT(values, ElementsAre("prefixed-1", std::nullopt));
-  ASSERT_TRUE(root.GetMany({"k1", "k4"}, &values).ok());
-  EXPECT_THAT(values, ElementsAre("stored-1", std::nullopt));
-  ASSERT_TRUE(root.GetMany({}, &values).ok());
-  EXPECT_TRUE(values.empty());
-}
-
-TEST_F(ModelTxnTest, FindProtosParsesEachRecordAndRefusesAnUnreadableOne) {
-  ModelTxn txn(db_.get(), Family::kModel);
-  Store("a", "\x0a\x03" "abc");  // field 1 (a string in most records) = "abc"
-  Store("bad", "\xff\xff\xff");
-  auto read = txn.FindProtos<google::protobuf::StringValue>({"a", "none"});
-  ASSERT_TRUE(read.ok()) << read.status();
-  ASSERT_EQ(read->size(), 2u);
-  ASSERT_TRUE((*read)[0].has_value());
-  EXPECT_EQ((*read)[0]->value(), "abc");
-  EXPECT_FALSE((*read)[1].has_value());
-  auto bad = txn.FindProtos<google::protobuf::StringValue>({"a", "bad"});
-  EXPECT_EQ(bad.status().code(), absl::StatusCode::kDataLoss);
 }
 
 }  // namespace
