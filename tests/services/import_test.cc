@@ -160,6 +160,41 @@ TEST_F(ImportTest, GoodRowsAreRegisteredAndBadRowsReportedByLine) {
             "row.grade: 7 is not a grade this school teaches");
 }
 
+// A chunk reads each township and village once for all its rows (issue 8);
+// every row is still judged by its own codes.
+TEST_F(ImportTest, EachRowsTownshipAndVillageAreCheckedThoughReadOnce) {
+  auto placed = [](v1::Student s, const char* township, const char* village) {
+    s.set_household_township_code(township);
+    s.set_household_village_code(village);
+    return s;
+  };
+  std::vector<v1::ImportStudentRow> rows;
+  rows.push_back(Row(2, placed(Child("林一", kBirth, 13), kXunzhong, kXunzhongVillage1)));
+  rows.push_back(Row(3, placed(Child("林二", kBirth, 24), kLongxun, kXunzhongVillage1)));
+  rows.push_back(Row(4, placed(Child("林三", kBirth, 35), kLongxun, kLongxunVillage)));
+  rows.push_back(Row(5, placed(Child("林四", kBirth, 37), kXunzhong, "350526100999")));
+  rows.push_back(Row(6, placed(Child("林五", kBirth, 39), "350526999", kXunzhongVillage1)));
+  rows.push_back(Row(7, placed(Child("林六", kBirth, 46), kXunzhong, kXunzhongVillage1)));
+  rows.push_back(Row(8, placed(Child("林七", kBirth, 48), kXunzhong, "350526100999")));
+  Imported result = Import(xunzhong_, {Chunk(rows)}, "en");
+  BX_ASSERT_OK(result.status);
+  EXPECT_EQ(result.response.accepted(), 3);
+  ASSERT_EQ(result.response.errors_size(), 4);
+  EXPECT_EQ(result.response.errors(0).line(), 3);
+  EXPECT_EQ(result.response.errors(0).message(),
+            "student.household_village_code: is not in the household township");
+  EXPECT_EQ(result.response.errors(1).line(), 5);
+  EXPECT_EQ(result.response.errors(1).message(),
+            "student.household_village_code: village 350526100999 does not exist");
+  EXPECT_EQ(result.response.errors(2).line(), 6);
+  EXPECT_EQ(result.response.errors(2).message(),
+            "student.household_township_code: township 350526999 is not a "
+            "township of the county");
+  EXPECT_EQ(result.response.errors(3).line(), 8);
+  EXPECT_EQ(result.response.errors(3).message(),
+            "student.household_village_code: village 350526100999 does not exist");
+}
+
 TEST_F(ImportTest, ValidateOnlyWritesNothing) {
   uint64_t before = LastSequenceByRpc();
   Imported dry = Import(
