@@ -49,10 +49,9 @@ v1::Sex SexOf(domain::Sex sex) {
 
 // The townships and villages children's records name, each read from the
 // model once: the 1,000 rows of an import chunk come from a few dozen
-// villages, and reading both records for every row took 7% of the
-// server's time in an import (issue 8). Lives for one command, so
-// it sees the model as the command does. Not thread-safe; `model` must
-// outlive it.
+// villages, and reading both records for every row took 7% of the server's
+// time in an import (issue 8). Lives for one command, whose model does not
+// change while it is checked. Not thread-safe; `model` must outlive it.
 class Places {
  public:
   explicit Places(const storage::ModelTxn& model) : model_(model) {}
