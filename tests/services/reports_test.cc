@@ -45,14 +45,22 @@ class ReportsTest : public ServerFixture {
     return sequence;
   }
 
-  std::string OpenCaseId(uint64_t min_sequence) {
+  // Every case of the county (up to 1,000), once the worker has applied
+  // `min_sequence`.
+  v1::ListCountyCasesResponse AllCases(uint64_t min_sequence) {
     v1::ListCountyCasesRequest request;
+    request.set_page_size(1000);
     request.set_min_sequence(min_sequence);
     v1::ListCountyCasesResponse response;
-    EXPECT_TRUE(Call(bureau_.get(), &v1::BureauService::Stub::ListCountyCases,
-                     admin_token_, request, &response)
-                    .ok());
-    return response.rows().empty() ? "" : response.rows(0).case_().case_id();
+    grpc::Status status = Call(bureau_.get(), &v1::BureauService::Stub::ListCountyCases,
+                               admin_token_, request, &response);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    return response;
+  }
+
+  std::string OpenCaseId(uint64_t min_sequence) {
+    v1::ListCountyCasesResponse all = AllCases(min_sequence);
+    return all.rows().empty() ? "" : all.rows(0).case_().case_id();
   }
 
   v1::GetMonthlyReportResponse Monthly(int year, int month, uint64_t min_sequence) {
@@ -301,11 +309,7 @@ TEST_F(ReportsTest, AFilteredListingPagesThroughEveryMatchOnce) {
   uint64_t sequence = ReportAbsent({D(2026, 9, 4)}, late);
 
   using Stub = v1::BureauService::Stub;
-  v1::ListCountyCasesRequest all;
-  all.set_page_size(1000);
-  all.set_min_sequence(sequence);
-  v1::ListCountyCasesResponse every;
-  BX_ASSERT_OK(Call(bureau_.get(), &Stub::ListCountyCases, admin_token_, all, &every));
+  v1::ListCountyCasesResponse every = AllCases(sequence);
   ASSERT_EQ(every.rows_size(), static_cast<int>(names.size()));
   std::vector<std::string> expected;
   for (const v1::CaseRow& row : every.rows()) {
@@ -353,12 +357,7 @@ TEST_F(ReportsTest, LedgerQueriesReadOnlyWhatTheyShow) {
   uint64_t sequence =
       ReportAbsent({D(2026, 9, 1), D(2026, 9, 2), D(2026, 9, 3)}, children);
   using Stub = v1::BureauService::Stub;
-  v1::ListCountyCasesRequest all;
-  all.set_page_size(1000);
-  all.set_min_sequence(sequence);
-  v1::ListCountyCasesResponse every;
-  BX_ASSERT_OK(Call(bureau_.get(), &Stub::ListCountyCases, admin_token_, all, &every));
-  ASSERT_EQ(every.rows_size(), kChildren);
+  ASSERT_EQ(AllCases(sequence).rows_size(), kChildren);
 
   auto keys_read = [&](const std::function<void()>& query) {
     uint64_t before = SystemStatus().storage_keys_read();
@@ -366,11 +365,7 @@ TEST_F(ReportsTest, LedgerQueriesReadOnlyWhatTheyShow) {
     return SystemStatus().storage_keys_read() - before;
   };
   // Reading every case reads at least a key per case: the count is real.
-  EXPECT_GE(keys_read([&] {
-              v1::ListCountyCasesResponse r;
-              BX_EXPECT_OK(Call(bureau_.get(), &Stub::ListCountyCases,
-                                  admin_token_, all, &r));
-            }),
+  EXPECT_GE(keys_read([&] { AllCases(sequence); }),
             static_cast<uint64_t>(kChildren));
   v1::ListCountyCasesRequest page;
   page.set_page_size(5);
