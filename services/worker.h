@@ -16,7 +16,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -68,8 +70,10 @@ class Worker : public AppliedWaiter {
   // Stops after the batch in progress; the offset stays committed.
   void Stop();
 
-  // Applies everything in the log now, on the calling thread. For tests,
-  // tools and rebuild; must not run while the thread does.
+  // Applies everything in the log now: the calling thread applies each
+  // batch while a helper thread writes the one before it and reads the one
+  // after (a rebuild's work split over two cores). For tests, tools and
+  // rebuild; must not run while the thread does.
   absl::Status CatchUp();
 
   // Drops every projection and the offset, then replays the log from the
@@ -97,9 +101,23 @@ class Worker : public AppliedWaiter {
   absl::StatusOr<uint64_t> EventsApplied() const;
 
  private:
+  // Events applied in memory, and their changes, not yet written.
+  struct Batch;
+
   void Run();
   // Applies the next batch; returns how many events it applied.
   absl::StatusOr<size_t> ApplyBatch();
+  // Appends to "*events" the events from sequence `from` on, up to the
+  // batch limits less what "*events" already holds.
+  absl::Status ReadEvents(uint64_t from, std::vector<v1::Event>* events) const;
+  // Applies the first events of "*events" (at least one, and as many as
+  // the batch limits allow), which move into the returned batch; the rest
+  // stay in "*events". Reads see "*pending" (may be null), the batch before
+  // it, as if it were written.
+  absl::StatusOr<std::unique_ptr<Batch>> ApplyEvents(
+      std::vector<v1::Event>* events, const Batch* pending);
+  // Writes `batch` with the worker's offset, then tells the listeners.
+  absl::Status CommitBatch(const Batch& batch);
   absl::Status ApplyEvent(const v1::Event& event, storage::ModelTxn* projection,
                           storage::ModelTxn* mirror);
 

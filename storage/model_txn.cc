@@ -1,6 +1,7 @@
 #include "storage/model_txn.h"
 
 #include <algorithm>
+#include <cassert>
 #include <memory>
 #include <vector>
 
@@ -11,8 +12,16 @@
 
 namespace baoxue::storage {
 
-ModelTxn::ModelTxn(const Database* database, Family family, std::string prefix)
-    : database_(database), family_(family), prefix_(std::move(prefix)) {}
+ModelTxn::ModelTxn(const Database* database, Family family, std::string prefix,
+                   const ModelTxn* pending)
+    : database_(database),
+      family_(family),
+      prefix_(std::move(prefix)),
+      pending_(pending) {
+  assert(pending == nullptr ||
+         (pending->parent_ == nullptr && pending->family_ == family_ &&
+          pending->prefix_ == prefix_));
+}
 
 ModelTxn::ModelTxn(ModelTxn* parent) : parent_(parent) {}
 
@@ -45,6 +54,12 @@ absl::StatusOr<const std::string*> ModelTxn::Find(absl::string_view key,
       return it->second.has_value() ? &*it->second : nullptr;
     }
     if (t->parent_ == nullptr) {
+      if (t->pending_ != nullptr) {
+        auto pending = t->pending_->staged_.find(key);
+        if (pending != t->pending_->staged_.end()) {
+          return pending->second.has_value() ? &*pending->second : nullptr;
+        }
+      }
       ASSIGN_OR_RETURN(bool found, GetFromDatabase(t->database_, t->family_,
                                                    t->prefix_, key, buffer));
       return found ? buffer : nullptr;
@@ -105,15 +120,20 @@ absl::Status ModelTxn::Scan(
     chain.push_back(t);
   }
   const ModelTxn* root = chain.back();
+  std::vector<const Staged*> layers;
+  if (root->pending_ != nullptr) layers.push_back(&root->pending_->staged_);
+  for (auto t = chain.rbegin(); t != chain.rend(); ++t) {
+    layers.push_back(&(*t)->staged_);
+  }
   // The staged writes in range, a later layer overriding an earlier one.
   // They are few (one group's or one batch's writes), while the stored
   // range can be large — every timer, every child of a school — so the two
   // are merged as the scan goes, and a visit that stops early has read only
   // what it saw.
   Staged overlay;
-  for (auto layer = chain.rbegin(); layer != chain.rend(); ++layer) {
-    for (auto s = (*layer)->staged_.lower_bound(first);
-         s != (*layer)->staged_.end() &&
+  for (const Staged* layer : layers) {
+    for (auto s = layer->lower_bound(first);
+         s != layer->end() &&
          absl::string_view(s->first).substr(0, prefix.size()) == prefix;
          ++s) {
       overlay[s->first] = s->second;

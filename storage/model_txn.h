@@ -31,7 +31,14 @@ class ModelTxn {
  public:
   // A root transaction over `family`, with every key stored under `prefix`
   // (the worker keeps its copy of the model under KeySpace::kMirror).
-  ModelTxn(const Database* database, Family family, std::string prefix = "");
+  //
+  // If `pending` is not null it is an earlier root over the same family and
+  // prefix whose writes may not have reached the database yet: reads see
+  // them as if they had (the worker applies one batch while the one before
+  // it is written). "*pending" must not change, and must outlive this
+  // transaction; reading it from another thread at the same time is safe.
+  ModelTxn(const Database* database, Family family, std::string prefix = "",
+           const ModelTxn* pending = nullptr);
   // A child: its writes are visible to it and reach `parent` only on
   // CommitToParent().
   explicit ModelTxn(ModelTxn* parent);
@@ -88,10 +95,12 @@ class ModelTxn {
   // A Family, not a handle: a reopened database has new handles.
   Family family_ = Family::kDefault;
   std::string prefix_;
+  const ModelTxn* pending_ = nullptr;
   ModelTxn* parent_ = nullptr;
   Staged staged_;
-  // The record under `key`: staged (in this transaction or a parent), or
-  // read from the database into "*buffer"; null when absent or deleted.
+  // The record under `key`: staged (in this transaction, a parent or the
+  // root's pending one), or read from the database into "*buffer"; null
+  // when absent or deleted.
   absl::StatusOr<const std::string*> Find(absl::string_view key,
                                           std::string* buffer) const;
 

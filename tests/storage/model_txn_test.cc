@@ -1,9 +1,10 @@
-// ModelTxn: reads see a transaction's own writes over its parent's over the
-// database, and a scan merges the three as it goes, so one that stops early
-// reads only as far as it got.
+// ModelTxn: reads see a transaction's own writes over its parent's over a
+// pending root's over the database, and a scan merges them as it goes, so
+// one that stops early reads only as far as it got.
 #include "storage/model_txn.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,6 +81,53 @@ TEST_F(ModelTxnTest, ScanMergesStagedWritesOverStoredRecordsInKeyOrder) {
               ElementsAre(Pair("k3", "child-3"), Pair("k4", "child-4")));
   child.CommitToParent();
   EXPECT_THAT(ScanAll(root, "k", "k4"), ElementsAre(Pair("k4", "child-4")));
+}
+
+TEST_F(ModelTxnTest, ARootReadsThroughItsPendingPredecessorAsIfItWereWritten) {
+  // The worker applies a batch while the one before it is being written:
+  // the earlier batch's writes and deletes must show as if they were stored.
+  Store("k1", "stored-1");
+  Store("k3", "stored-3");
+  Store("k5", "stored-5");
+  ModelTxn pending(db_.get(), Family::kModel);
+  pending.Put("k1", "pending-1");
+  pending.Put("k2", "pending-2");
+  pending.Delete("k3");
+  pending.Put("k4", "pending-4");
+  ModelTxn next(db_.get(), Family::kModel, "", &pending);
+  next.Put("k4", "next-4");
+  next.Put("k6", "next-6");
+
+  EXPECT_EQ(next.Get("k1").value(), "pending-1");
+  EXPECT_EQ(next.Get("k2").value(), "pending-2");
+  EXPECT_EQ(next.Get("k3").value(), std::nullopt);
+  EXPECT_EQ(next.Get("k4").value(), "next-4");
+  EXPECT_EQ(next.Get("k5").value(), "stored-5");
+  EXPECT_THAT(ScanAll(next, "k"),
+              ElementsAre(Pair("k1", "pending-1"), Pair("k2", "pending-2"),
+                          Pair("k4", "next-4"), Pair("k5", "stored-5"),
+                          Pair("k6", "next-6")));
+  // A child of the new root sees all three layers too.
+  ModelTxn child(&next);
+  child.Delete("k2");
+  EXPECT_EQ(child.Get("k2").value(), std::nullopt);
+  EXPECT_THAT(ScanAll(child, "k", "k2"),
+              ElementsAre(Pair("k4", "next-4"), Pair("k5", "stored-5"),
+                          Pair("k6", "next-6")));
+
+  // Only the new root's own writes go into its batch: the pending ones are
+  // written by whoever holds them.
+  rocksdb::WriteBatch batch;
+  next.WriteTo(&batch);
+  EXPECT_EQ(batch.Count(), 2u);
+  // Once they are written, the same reads come from the database.
+  rocksdb::WriteBatch earlier;
+  pending.WriteTo(&earlier);
+  ASSERT_TRUE(db_->Write(&earlier, /*sync=*/false).ok());
+  ModelTxn after(db_.get(), Family::kModel);
+  after.Put("k4", "next-4");
+  after.Put("k6", "next-6");
+  EXPECT_EQ(ScanAll(after, "k"), ScanAll(next, "k"));
 }
 
 TEST_F(ModelTxnTest, AScanThatStopsEarlyReadsOnlyWhatItVisited) {
