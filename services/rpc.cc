@@ -35,7 +35,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status, Lang lang) {
                       MessageIn(status, lang));
 }
 
-QueryPool::QueryPool(int threads) {
+ThreadPool::ThreadPool(int threads) {
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
       while (true) {
@@ -56,7 +56,7 @@ QueryPool::QueryPool(int threads) {
   }
 }
 
-QueryPool::~QueryPool() {
+ThreadPool::~ThreadPool() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
@@ -64,7 +64,7 @@ QueryPool::~QueryPool() {
   for (auto& t : threads_) t.join();
 }
 
-void QueryPool::Schedule(std::function<void()> task) {
+void ThreadPool::Schedule(std::function<void()> task) {
   absl::MutexLock lock(&mu_);
   tasks_.push_back(std::move(task));
 }

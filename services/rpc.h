@@ -28,12 +28,14 @@ namespace baoxue::services {
 // A gRPC status carrying the text of `status` in `lang`.
 grpc::Status ToGrpcStatus(const absl::Status& status, Lang lang);
 
-// A fixed pool of threads for queries, so that disk reads never run on a
-// gRPC reactor. Thread-safe; the destructor runs what is queued and joins.
-class QueryPool {
+// A fixed pool of threads, running tasks in the order scheduled: the
+// queries' (so that disk reads never run on a gRPC reactor) and the
+// worker's catch-up helper. Thread-safe; the destructor runs what is queued
+// and joins.
+class ThreadPool {
  public:
-  explicit QueryPool(int threads);
-  ~QueryPool();
+  explicit ThreadPool(int threads);
+  ~ThreadPool();
   void Schedule(std::function<void()> task);
 
  private:
@@ -73,7 +75,7 @@ class RpcRunner {
   // With `database`, every query runs inside a storage::Database::Access,
   // so that a reopen of the data directory never happens under it.
   RpcRunner(Authenticator* auth, storage::Sequencer* sequencer,
-            AppliedWaiter* applied, QueryPool* pool, CallGate* gate = nullptr,
+            AppliedWaiter* applied, ThreadPool* pool, CallGate* gate = nullptr,
             storage::Database* database = nullptr)
       : auth_(auth),
         sequencer_(sequencer),
@@ -106,14 +108,14 @@ class RpcRunner {
   absl::Status CheckRequest(const google::protobuf::Message& request) const;
 
   storage::Sequencer* sequencer() const { return sequencer_; }
-  QueryPool* pool() const { return pool_; }
+  ThreadPool* pool() const { return pool_; }
   AppliedWaiter* applied() const { return applied_; }
 
  private:
   Authenticator* const auth_;
   storage::Sequencer* const sequencer_;
   AppliedWaiter* const applied_;
-  QueryPool* const pool_;
+  ThreadPool* const pool_;
   CallGate* const gate_;
   storage::Database* const database_;
 };

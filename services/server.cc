@@ -173,7 +173,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   RETURN_IF_ERROR(s.worker_->Start());
   s.ticker_ = std::make_unique<Ticker>(s.sequencer_.get(), s.clock_);
 
-  s.pool_ = std::make_unique<QueryPool>(options.query_threads);
+  s.pool_ = std::make_unique<ThreadPool>(options.query_threads);
   s.gate_ = std::make_unique<CallGate>(options.limits);
   s.rpc_ = std::make_unique<RpcRunner>(&s.auth_, s.sequencer_.get(),
                                        s.worker_.get(), s.pool_.get(),

@@ -115,7 +115,7 @@ class Server {
   std::unique_ptr<storage::Sequencer> sequencer_;
   std::unique_ptr<Worker> worker_;
   std::unique_ptr<Ticker> ticker_;
-  std::unique_ptr<QueryPool> pool_;
+  std::unique_ptr<ThreadPool> pool_;
   std::unique_ptr<CallGate> gate_;
   std::unique_ptr<RpcRunner> rpc_;
   std::unique_ptr<BackupManager> backups_;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "storage/keys.h"
 #include "storage/status_macros.h"
@@ -162,14 +163,14 @@ void Worker::Run() {
                                   absl::Now() + absl::Milliseconds(200))) {
       continue;
     }
-    absl::StatusOr<size_t> applied = ApplyBatch();
+    absl::Status applied = ApplyAvailable(&stopping_);
     if (applied.ok()) {
       backoff = absl::Milliseconds(100);
       continue;
     }
     {
       absl::MutexLock lock(&mu_);
-      last_error_ = applied.status();
+      last_error_ = applied;
     }
     absl::SleepFor(backoff);
     backoff = std::min(backoff * 2, absl::Seconds(5));
@@ -200,6 +201,10 @@ absl::Status Worker::CatchUp() {
     absl::MutexLock lock(&mu_);
     applied_ = offset;
   }
+  return ApplyAvailable(/*stop=*/nullptr);
+}
+
+absl::Status Worker::ApplyAvailable(const std::atomic<bool>* stop) {
   // A pipeline over the two cores (issue 8: a rebuild on one thread left
   // the other idle, and writing a batch, reading and parsing the next and
   // freeing the last were 45% of its time). While this thread applies
@@ -209,46 +214,55 @@ absl::Status Worker::CatchUp() {
   // the batch applied on top of it is dropped, and the committed offset
   // still says where to resume.
   std::vector<v1::Event> ready;  // read, not yet applied
-  RETURN_IF_ERROR(ReadEvents(offset + 1, &ready));
-  std::unique_ptr<Batch> pending;  // applied; being written by the helper
+  RETURN_IF_ERROR(ReadEvents(applied_sequence() + 1, &ready));
+  std::unique_ptr<Batch> pending;  // applied; written by the helper
+  std::unique_ptr<Batch> retired;  // written; freed by the helper
   std::vector<v1::Event> read_ahead;
   absl::Status helper_status;
-  std::thread helper;
-  // On every way out: the helper uses `pending` and `read_ahead`.
-  absl::Cleanup join_helper = [&helper] {
-    if (helper.joinable()) helper.join();
+  std::unique_ptr<absl::Notification> helper_done;  // null when idle
+  auto await_helper = [&helper_done] {
+    if (helper_done != nullptr) helper_done->WaitForNotification();
+    helper_done = nullptr;
   };
+  // On every way out, before what the helper's job uses is destroyed.
+  absl::Cleanup finish_helper = await_helper;
   while (true) {
     std::unique_ptr<Batch> batch;
-    if (!ready.empty()) {
+    if (!ready.empty() && (stop == nullptr || !*stop)) {
       // Not held while the helper is awaited: the helper opens an Access
       // of its own, which a Reopen() waiting on this one would hold back.
       storage::Database::Access access(database_);
       ASSIGN_OR_RETURN(batch, ApplyEvents(&ready, pending.get()));
     }
-    if (helper.joinable()) helper.join();
+    await_helper();
     RETURN_IF_ERROR(helper_status);
-    std::move(read_ahead.begin(), read_ahead.end(), std::back_inserter(ready));
-    read_ahead.clear();
     if (batch == nullptr) {
-      if (ready.empty()) return absl::OkStatus();
+      // Stopping, or the last read found nothing: everything applied is
+      // written.
+      if (read_ahead.empty()) return absl::OkStatus();
+      std::move(read_ahead.begin(), read_ahead.end(), std::back_inserter(ready));
+      read_ahead.clear();
       continue;
     }
+    std::move(read_ahead.begin(), read_ahead.end(), std::back_inserter(ready));
+    read_ahead.clear();
     uint64_t next =
         (ready.empty() ? batch->events.back() : ready.back()).sequence() + 1;
     // Bounds what is read but not applied when the key limit cuts batches
     // short of the events they were read for.
     bool read_more = ready.size() < 2 * options_.batch_size;
-    helper = std::thread([this, written = batch.get(),
-                          done = std::move(pending), next, read_more,
-                          &helper_status, &read_ahead]() mutable {
-      helper_status = CommitBatch(*written);
-      done.reset();
+    retired = std::move(pending);
+    pending = std::move(batch);
+    helper_done = std::make_unique<absl::Notification>();
+    helper_.Schedule([this, &pending, &retired, &read_ahead, &helper_status,
+                      done = helper_done.get(), next, read_more] {
+      helper_status = CommitBatch(*pending);
+      retired = nullptr;
       if (helper_status.ok() && read_more) {
         helper_status = ReadEvents(next, &read_ahead);
       }
+      done->Notify();
     });
-    pending = std::move(batch);
   }
 }
 
@@ -294,19 +308,6 @@ absl::StatusOr<uint64_t> Worker::EventsApplied() const {
   uint64_t count = 0;
   if (stored.has_value()) storage::DecodeFixed64(*stored, &count);
   return count;
-}
-
-absl::StatusOr<size_t> Worker::ApplyBatch() {
-  // The batch uses family handles from start to end; the sequencer does not
-  // reopen the database under it.
-  storage::Database::Access access(database_);
-  std::vector<v1::Event> events;
-  RETURN_IF_ERROR(ReadEvents(applied_sequence() + 1, &events));
-  if (events.empty()) return size_t{0};
-  // Events read but not applied are read again by the next batch.
-  ASSIGN_OR_RETURN(std::unique_ptr<Batch> batch, ApplyEvents(&events, nullptr));
-  RETURN_IF_ERROR(CommitBatch(*batch));
-  return batch->events.size();
 }
 
 absl::Status Worker::ReadEvents(uint64_t from,

@@ -8,6 +8,10 @@
 // worker never reads the wall clock while applying events. Its writes are
 // not synced; after a crash they are re-derived from the synced log.
 //
+// Batches are pipelined over two threads: while one batch is applied in
+// memory, a helper writes the one before it (which the applying batch reads
+// through as if it were written) and reads the events after it.
+//
 // Thread-safe. "*database" and "*log" must outlive the Worker.
 #ifndef BAOXUE_SERVICES_WORKER_H_
 #define BAOXUE_SERVICES_WORKER_H_
@@ -70,10 +74,8 @@ class Worker : public AppliedWaiter {
   // Stops after the batch in progress; the offset stays committed.
   void Stop();
 
-  // Applies everything in the log now: the calling thread applies each
-  // batch while a helper thread writes the one before it and reads the one
-  // after (a rebuild's work split over two cores). For tests, tools and
-  // rebuild; must not run while the thread does.
+  // Applies everything in the log now, on the calling thread. For tests,
+  // tools and rebuild; must not run while the thread does.
   absl::Status CatchUp();
 
   // Drops every projection and the offset, then replays the log from the
@@ -105,8 +107,10 @@ class Worker : public AppliedWaiter {
   struct Batch;
 
   void Run();
-  // Applies the next batch; returns how many events it applied.
-  absl::StatusOr<size_t> ApplyBatch();
+  // Applies batches from the applied offset on until the log has no more
+  // or "*stop" (may be null) turns true; what was applied is written before
+  // it returns. Runs on the worker's thread, or in CatchUp on the caller's.
+  absl::Status ApplyAvailable(const std::atomic<bool>* stop);
   // Appends to "*events" the events from sequence `from` on, up to the
   // batch limits less what "*events" already holds.
   absl::Status ReadEvents(uint64_t from, std::vector<v1::Event>* events) const;
@@ -136,6 +140,9 @@ class Worker : public AppliedWaiter {
   std::map<int, std::function<void()>> listeners_ ABSL_GUARDED_BY(listeners_mu_);
   int next_listener_ ABSL_GUARDED_BY(listeners_mu_) = 0;
   std::thread thread_;
+  // Writes each batch while the next is applied (ApplyAvailable). Last, so
+  // that it is joined before anything its jobs use is destroyed.
+  ThreadPool helper_{1};
 };
 
 }  // namespace baoxue::services

@@ -46,18 +46,34 @@ absl::StatusOr<bool> GetFromDatabase(const Database* database, Family family,
 
 }  // namespace
 
+const std::optional<std::string>* ModelTxn::FindStaged(
+    absl::string_view key) const {
+  auto it = by_key_.find(key);
+  return it == by_key_.end() ? nullptr : &it->second->second;
+}
+
+void ModelTxn::Stage(absl::string_view key, std::optional<std::string> value) {
+  auto it = by_key_.find(key);
+  if (it != by_key_.end()) {
+    it->second->second = std::move(value);
+    return;
+  }
+  auto [entry, inserted] = staged_.emplace(std::string(key), std::move(value));
+  assert(inserted);
+  by_key_.emplace(entry->first, entry);
+}
+
 absl::StatusOr<const std::string*> ModelTxn::Find(absl::string_view key,
                                                   std::string* buffer) const {
   for (const ModelTxn* t = this; t != nullptr; t = t->parent_) {
-    auto it = t->staged_.find(key);
-    if (it != t->staged_.end()) {
-      return it->second.has_value() ? &*it->second : nullptr;
+    if (const std::optional<std::string>* staged = t->FindStaged(key)) {
+      return staged->has_value() ? &**staged : nullptr;
     }
     if (t->parent_ == nullptr) {
       if (t->pending_ != nullptr) {
-        auto pending = t->pending_->staged_.find(key);
-        if (pending != t->pending_->staged_.end()) {
-          return pending->second.has_value() ? &*pending->second : nullptr;
+        if (const std::optional<std::string>* pending =
+                t->pending_->FindStaged(key)) {
+          return pending->has_value() ? &**pending : nullptr;
         }
       }
       ASSIGN_OR_RETURN(bool found, GetFromDatabase(t->database_, t->family_,
@@ -77,11 +93,11 @@ absl::StatusOr<bool> ModelTxn::GetInto(absl::string_view key,
 }
 
 void ModelTxn::Put(absl::string_view key, absl::string_view value) {
-  staged_[std::string(key)] = std::string(value);
+  Stage(key, std::string(value));
 }
 
 void ModelTxn::Delete(absl::string_view key) {
-  staged_[std::string(key)] = std::nullopt;
+  Stage(key, std::nullopt);
 }
 
 absl::StatusOr<bool> ModelTxn::GetProto(
@@ -178,8 +194,8 @@ absl::Status ModelTxn::Scan(
 
 void ModelTxn::CommitToParent() {
   assert(parent_ != nullptr);
-  for (auto& [key, value] : staged_) parent_->staged_[key] = std::move(value);
-  staged_.clear();
+  for (auto& [key, value] : staged_) parent_->Stage(key, std::move(value));
+  Clear();
 }
 
 void ModelTxn::WriteTo(rocksdb::WriteBatch* batch) const {

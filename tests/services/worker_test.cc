@@ -251,6 +251,28 @@ TEST_F(WorkerTest, CatchUpOnANewWorkerResumesFromTheCommittedOffset) {
   ExpectStateAndOffsetAgree();
 }
 
+TEST_F(WorkerTest, TheThreadRetriesAFailedWriteAndAppliesEveryEventOnce) {
+  ASSERT_TRUE(worker_->CatchUp().ok());
+  std::map<std::string, std::string> expected = DumpProjection();
+  // The third write fails (batches of 3) while the fourth batch is being
+  // applied on top of it: both are dropped, and the thread, after its
+  // back-off, resumes from the committed offset (6).
+  Fresh();
+  int writes = 0;
+  db_->SetWriteFaultForTesting([&writes]() -> absl::Status {
+    if (++writes == 3) return absl::UnavailableError("injected");
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(worker_->Start().ok());
+  ASSERT_TRUE(worker_->WaitForApplied(kEvents, absl::Now() + absl::Seconds(30)));
+  worker_->Stop();
+  db_->SetWriteFaultForTesting(nullptr);
+  EXPECT_GT(writes, 3);
+  EXPECT_TRUE(worker_->last_error().ok()) << worker_->last_error();
+  ExpectStateAndOffsetAgree();
+  EXPECT_EQ(DumpProjection(), expected);
+}
+
 TEST_F(WorkerTest, ResumesFromItsCommittedOffsetAfterRestart) {
   ASSERT_TRUE(worker_->CatchUp().ok());
   Close();
