@@ -1,6 +1,7 @@
 #include "services/worker.h"
 
 #include <algorithm>
+#include <cassert>
 #include <iterator>
 #include <memory>
 #include <vector>
@@ -178,8 +179,8 @@ void Worker::Run() {
 }
 
 // The two roots a batch stages its changes in, and the events they come
-// from (kept until the batch is written: freeing them is work the
-// pipelined CatchUp moves off the applying thread).
+// from (kept until the batch is written: freeing them is work the pipeline
+// moves off the applying thread).
 struct Worker::Batch {
   Batch(const storage::Database* database, const Batch* pending)
       : projection(database, storage::Family::kProjection, "",
@@ -188,6 +189,7 @@ struct Worker::Batch {
                pending == nullptr ? nullptr : &pending->mirror) {}
 
   std::vector<v1::Event> events;
+  size_t event_bytes = 0;  // the events' encoded size
   storage::ModelTxn projection;
   storage::ModelTxn mirror;
 };
@@ -214,10 +216,12 @@ absl::Status Worker::ApplyAvailable(const std::atomic<bool>* stop) {
   // the batch applied on top of it is dropped, and the committed offset
   // still says where to resume.
   std::vector<v1::Event> ready;  // read, not yet applied
-  RETURN_IF_ERROR(ReadEvents(applied_sequence() + 1, &ready));
+  size_t ready_bytes = 0;
+  RETURN_IF_ERROR(ReadEvents(applied_sequence() + 1, &ready, &ready_bytes));
   std::unique_ptr<Batch> pending;  // applied; written by the helper
   std::unique_ptr<Batch> retired;  // written; freed by the helper
   std::vector<v1::Event> read_ahead;
+  size_t read_ahead_bytes = 0;
   absl::Status helper_status;
   std::unique_ptr<absl::Notification> helper_done;  // null when idle
   auto await_helper = [&helper_done] {
@@ -233,33 +237,34 @@ absl::Status Worker::ApplyAvailable(const std::atomic<bool>* stop) {
       // of its own, which a Reopen() waiting on this one would hold back.
       storage::Database::Access access(database_);
       ASSIGN_OR_RETURN(batch, ApplyEvents(&ready, pending.get()));
+      ready_bytes -= batch->event_bytes;
     }
     await_helper();
     RETURN_IF_ERROR(helper_status);
-    if (batch == nullptr) {
-      // Stopping, or the last read found nothing: everything applied is
-      // written.
-      if (read_ahead.empty()) return absl::OkStatus();
-      std::move(read_ahead.begin(), read_ahead.end(), std::back_inserter(ready));
-      read_ahead.clear();
-      continue;
-    }
+    // Stopping, or the last read found nothing: everything applied is
+    // written.
+    if (batch == nullptr && read_ahead.empty()) return absl::OkStatus();
     std::move(read_ahead.begin(), read_ahead.end(), std::back_inserter(ready));
+    ready_bytes += read_ahead_bytes;
     read_ahead.clear();
+    read_ahead_bytes = 0;
+    if (batch == nullptr) continue;
     uint64_t next =
         (ready.empty() ? batch->events.back() : ready.back()).sequence() + 1;
     // Bounds what is read but not applied when the key limit cuts batches
-    // short of the events they were read for.
-    bool read_more = ready.size() < 2 * options_.batch_size;
+    // short of the events they were read for (a run of big imports).
+    bool read_more = ready.size() < 2 * options_.batch_size &&
+                     ready_bytes < 2 * options_.batch_bytes;
     retired = std::move(pending);
     pending = std::move(batch);
     helper_done = std::make_unique<absl::Notification>();
-    helper_.Schedule([this, &pending, &retired, &read_ahead, &helper_status,
-                      done = helper_done.get(), next, read_more] {
+    helper_.Schedule([this, &pending, &retired, &read_ahead, &read_ahead_bytes,
+                      &helper_status, done = helper_done.get(), next,
+                      read_more] {
       helper_status = CommitBatch(*pending);
       retired = nullptr;
       if (helper_status.ok() && read_more) {
-        helper_status = ReadEvents(next, &read_ahead);
+        helper_status = ReadEvents(next, &read_ahead, &read_ahead_bytes);
       }
       done->Notify();
     });
@@ -310,21 +315,20 @@ absl::StatusOr<uint64_t> Worker::EventsApplied() const {
   return count;
 }
 
-absl::Status Worker::ReadEvents(uint64_t from,
-                                std::vector<v1::Event>* events) const {
+absl::Status Worker::ReadEvents(uint64_t from, std::vector<v1::Event>* events,
+                                size_t* bytes) const {
+  assert(events->empty());
   // Read in small steps, so that a run of big events stops the batch near
   // its byte limit rather than a whole step past it.
   constexpr size_t kReadStep = 64;
-  size_t bytes = 0;
-  for (const v1::Event& event : *events) bytes += event.GetCachedSize();
-  while (events->size() < options_.batch_size && bytes < options_.batch_bytes) {
+  *bytes = 0;
+  while (events->size() < options_.batch_size && *bytes < options_.batch_bytes) {
     size_t before = events->size();
     RETURN_IF_ERROR(log_->Read(
         from, std::min(kReadStep, options_.batch_size - before), events));
     if (events->size() == before) break;
-    // ByteSizeLong also caches the size, for ApplyEvents' byte limit.
     for (size_t i = before; i < events->size(); ++i) {
-      bytes += (*events)[i].ByteSizeLong();
+      *bytes += (*events)[i].ByteSizeLong();
     }
     from = events->back().sequence() + 1;
   }
@@ -339,17 +343,18 @@ absl::StatusOr<std::unique_ptr<Worker::Batch>> Worker::ApplyEvents(
   if (counted.has_value()) storage::DecodeFixed64(*counted, &count);
   ledgers_.Bind(&batch->projection);
   size_t applied = 0;
-  size_t bytes = 0;
   absl::Status status;
   // At least one event, whatever the limits, so that the worker moves on.
   while (applied < events->size() &&
          (applied == 0 ||
-          (applied < options_.batch_size && bytes < options_.batch_bytes &&
+          (applied < options_.batch_size &&
+           batch->event_bytes < options_.batch_bytes &&
            batch->projection.size() + batch->mirror.size() <
                options_.batch_keys))) {
     status = ApplyEvent((*events)[applied], &batch->projection, &batch->mirror);
     if (!status.ok()) break;
-    bytes += (*events)[applied].GetCachedSize();
+    // Not the cached size: a moved message does not keep it.
+    batch->event_bytes += (*events)[applied].ByteSizeLong();
     ++applied;
   }
   ledgers_.Bind(nullptr);

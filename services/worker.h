@@ -111,9 +111,10 @@ class Worker : public AppliedWaiter {
   // or "*stop" (may be null) turns true; what was applied is written before
   // it returns. Runs on the worker's thread, or in CatchUp on the caller's.
   absl::Status ApplyAvailable(const std::atomic<bool>* stop);
-  // Appends to "*events" the events from sequence `from` on, up to the
-  // batch limits less what "*events" already holds.
-  absl::Status ReadEvents(uint64_t from, std::vector<v1::Event>* events) const;
+  // Reads into "*events", which must be empty, the events from sequence
+  // `from` on, up to the batch limits; "*bytes" is their encoded size.
+  absl::Status ReadEvents(uint64_t from, std::vector<v1::Event>* events,
+                          size_t* bytes) const;
   // Applies the first events of "*events" (at least one, and as many as
   // the batch limits allow), which move into the returned batch; the rest
   // stay in "*events". Reads see "*pending" (may be null), the batch before

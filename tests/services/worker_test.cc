@@ -203,15 +203,24 @@ TEST_F(WorkerTest, BatchesCutByKeysOrBytesApplyEveryEventOnce) {
   ASSERT_TRUE(worker_->CatchUp().ok());
   std::map<std::string, std::string> live = DumpProjection();
   // A batch that ends after its first event (any event writes a key), one
-  // that stops reading after its first step, and a key limit of zero (a
-  // batch still applies one event): the events read but not applied are
-  // read again, and none is applied twice.
+  // whose first event passes the byte limit, and a key limit of zero (a
+  // batch still applies one event): each batch is one event, the events
+  // read but not applied wait for the next batch, and none is applied
+  // twice.
   for (Worker::Options options : {Worker::Options{.batch_keys = 1},
                                   Worker::Options{.batch_bytes = 1},
                                   Worker::Options{.batch_keys = 0}}) {
     Close();
     OpenWith(options);
+    int writes = 0;
+    db_->SetWriteFaultForTesting([&writes]() -> absl::Status {
+      ++writes;
+      return absl::OkStatus();
+    });
     ASSERT_TRUE(worker_->Rebuild().ok());
+    db_->SetWriteFaultForTesting(nullptr);
+    // One write resets the projections; then one per batch.
+    EXPECT_EQ(writes, 1 + static_cast<int>(kEvents));
     ExpectStateAndOffsetAgree();
     EXPECT_EQ(DumpProjection(), live);
   }
