@@ -28,7 +28,7 @@ namespace baoxue::services {
 // A gRPC status carrying the text of `status` in `lang`.
 grpc::Status ToGrpcStatus(const absl::Status& status, Lang lang);
 
-// A fixed pool of threads, running tasks in the order scheduled: the
+// A fixed pool of threads, starting tasks in the order scheduled: the
 // queries' (so that disk reads never run on a gRPC reactor) and the
 // worker's catch-up helper. Thread-safe; the destructor runs what is queued
 // and joins.

@@ -66,16 +66,12 @@ void ModelTxn::Stage(absl::string_view key, std::optional<std::string> value) {
 absl::StatusOr<const std::string*> ModelTxn::Find(absl::string_view key,
                                                   std::string* buffer) const {
   for (const ModelTxn* t = this; t != nullptr; t = t->parent_) {
-    if (const std::optional<std::string>* staged = t->FindStaged(key)) {
-      return staged->has_value() ? &**staged : nullptr;
+    const std::optional<std::string>* staged = t->FindStaged(key);
+    if (staged == nullptr && t->pending_ != nullptr) {
+      staged = t->pending_->FindStaged(key);
     }
+    if (staged != nullptr) return staged->has_value() ? &**staged : nullptr;
     if (t->parent_ == nullptr) {
-      if (t->pending_ != nullptr) {
-        if (const std::optional<std::string>* pending =
-                t->pending_->FindStaged(key)) {
-          return pending->has_value() ? &**pending : nullptr;
-        }
-      }
       ASSIGN_OR_RETURN(bool found, GetFromDatabase(t->database_, t->family_,
                                                    t->prefix_, key, buffer));
       return found ? buffer : nullptr;
