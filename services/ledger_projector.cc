@@ -1,5 +1,6 @@
 #include "services/ledger_projector.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -78,6 +79,38 @@ void ForEachScope(const v1::Case& c, Fn fn) {
   fn(LedgerScope::kCounty, "");
   fn(LedgerScope::kTownship, c.household_township_code());
   if (!c.school_id().empty()) fn(LedgerScope::kSchool, c.school_id());
+}
+
+// Where a case is listed and counted: the keys of its index entries and of
+// the counters it adds one to, in every scope it belongs to.
+struct Listing {
+  std::vector<std::string> index_entries;
+  std::vector<std::string> counters;
+};
+
+Listing ListingOf(const v1::Case& c) {
+  std::vector<std::string> names = {StateCounterName(c.state())};
+  if (IsOpenState(c.state())) {
+    // high_priority counts children of the priority groups whatever the
+    // case's priority: an urgent case of a 留守儿童 is still one of them.
+    if (!c.priority_groups().empty()) names.push_back(kCounterHigh);
+    if (c.priority() == v1::CASE_PRIORITY_URGENT) names.push_back(kCounterUrgent);
+    if (c.overdue()) names.push_back(kCounterOverdue);
+    if (c.escalation_level() == v1::ESCALATION_LEVEL_BUREAU) {
+      names.push_back(kCounterEscalatedToBureau);
+    }
+  }
+  const std::vector<uint32_t> partitions = PartitionsOf(c);
+  Listing listing;
+  ForEachScope(c, [&](LedgerScope scope, absl::string_view id) {
+    for (const std::string& name : names) {
+      listing.counters.push_back(CaseCounterKey(scope, id, name));
+    }
+    for (uint32_t p : partitions) {
+      listing.index_entries.push_back(IndexKey(scope, id, p, c));
+    }
+  });
+  return listing;
 }
 
 }  // namespace
@@ -163,35 +196,6 @@ absl::StatusOr<uint64_t> ReadCounter(const storage::ModelTxn& projection,
   return value;
 }
 
-absl::Status LedgerProjector::Count(const v1::Case& c, int delta) {
-  std::vector<std::string> names = {StateCounterName(c.state())};
-  if (IsOpenState(c.state())) {
-    // high_priority counts children of the priority groups whatever the
-    // case's priority: an urgent case of a 留守儿童 is still one of them.
-    if (!c.priority_groups().empty()) names.push_back(kCounterHigh);
-    if (c.priority() == v1::CASE_PRIORITY_URGENT) names.push_back(kCounterUrgent);
-    if (c.overdue()) names.push_back(kCounterOverdue);
-    if (c.escalation_level() == v1::ESCALATION_LEVEL_BUREAU) {
-      names.push_back(kCounterEscalatedToBureau);
-    }
-  }
-  absl::Status status;
-  ForEachScope(c, [&](LedgerScope scope, absl::string_view id) {
-    for (const std::string& name : names) {
-      if (!status.ok()) return;
-      auto value = ReadCounter(*projection_, scope, id, name);
-      if (!value.ok()) {
-        status = value.status();
-        return;
-      }
-      uint64_t next = static_cast<uint64_t>(static_cast<int64_t>(*value) + delta);
-      projection_->Put(CaseCounterKey(scope, id, name),
-                       storage::EncodeFixed64(next));
-    }
-  });
-  return status;
-}
-
 absl::Status LedgerProjector::Add(const std::string& key, int64_t delta) {
   ASSIGN_OR_RETURN(auto stored, projection_->Get(key));
   uint64_t value = 0;
@@ -258,20 +262,27 @@ absl::Status LedgerProjector::OnCaseWritten(
   if (projection_ == nullptr) return absl::OkStatus();
   projection_->Put(CaseChangeKey(after.last_sequence(), after.case_id()), "");
   RETURN_IF_ERROR(CountMonth(before, after));
-  if (before.has_value()) {
-    RETURN_IF_ERROR(Count(*before, -1));
-    ForEachScope(*before, [&](LedgerScope scope, absl::string_view id) {
-      for (uint32_t p : PartitionsOf(*before)) {
-        projection_->Delete(IndexKey(scope, id, p, *before));
-      }
-    });
+  // Only the places the case leaves or enters are written. Most case
+  // writes (a home visit, a deadline met) keep the case's state, urgency
+  // and scopes, and rewriting its nine index entries and their counters
+  // unchanged was most of the keys a rebuild wrote (issue 8).
+  const Listing old_listing = before.has_value() ? ListingOf(*before) : Listing();
+  const Listing new_listing = ListingOf(after);
+  auto absent = [](const std::vector<std::string>& keys, const std::string& key) {
+    return std::find(keys.begin(), keys.end(), key) == keys.end();
+  };
+  for (const std::string& key : old_listing.index_entries) {
+    if (absent(new_listing.index_entries, key)) projection_->Delete(key);
   }
-  RETURN_IF_ERROR(Count(after, +1));
-  ForEachScope(after, [&](LedgerScope scope, absl::string_view id) {
-    for (uint32_t p : PartitionsOf(after)) {
-      projection_->Put(IndexKey(scope, id, p, after), "");
-    }
-  });
+  for (const std::string& key : new_listing.index_entries) {
+    if (absent(old_listing.index_entries, key)) projection_->Put(key, "");
+  }
+  for (const std::string& key : old_listing.counters) {
+    if (absent(new_listing.counters, key)) RETURN_IF_ERROR(Add(key, -1));
+  }
+  for (const std::string& key : new_listing.counters) {
+    if (absent(old_listing.counters, key)) RETURN_IF_ERROR(Add(key, +1));
+  }
   return absl::OkStatus();
 }
 
