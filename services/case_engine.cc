@@ -373,9 +373,11 @@ absl::Status Run::WriteCase(const std::optional<v1::Case>& before,
   }
   after->set_overdue(overdue && IsOpenState(after->state()));
   model_->PutProto(CaseKey(after->case_id()), *after);
-  if (IsOpenState(after->state())) {
+  // The child's open case changes only when the case opens or closes.
+  const bool was_open = before.has_value() && IsOpenState(before->state());
+  if (IsOpenState(after->state()) && !was_open) {
     model_->Put(OpenCaseKey(after->student_id()), after->case_id());
-  } else {
+  } else if (!IsOpenState(after->state()) && was_open) {
     model_->Delete(OpenCaseKey(after->student_id()));
   }
   if (observer_ != nullptr) return observer_->OnCaseWritten(before, *after);
